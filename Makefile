@@ -1,0 +1,38 @@
+# Two commands matter: `make run` and `make test`. Both build .venv from pyproject.toml + uv.lock.
+PYTHON ?= python3
+VENV := .venv
+UV := .tools/bin/uv
+BIN := $(VENV)/bin
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+
+.PHONY: run test lint ui bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.5"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	touch $@
+
+run: $(VENV)/.synced
+	$(BIN)/riskproof run
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+ui: $(VENV)/.synced
+	$(BIN)/riskproof scenarios register
+	$(BIN)/dagster dev -m pipelines.definitions
+
+bench: $(VENV)/.synced
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf data/lake data/exports data/scenarios data/warehouse.duckdb dagster_home/storage

@@ -1,0 +1,38 @@
+"""Durations as people write them in scenario files: `500ms`, `1s`, `15m`, `6h`, `2d`."""
+
+import re
+from datetime import timedelta
+
+_PATTERN = re.compile(r"^(\d+)(ms|s|m|h|d)$")
+_UNIT = {
+    "ms": timedelta(milliseconds=1),
+    "s": timedelta(seconds=1),
+    "m": timedelta(minutes=1),
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+}
+EXPECTED = "a duration like 500ms, 30s, 15m, 6h or 2d"
+
+
+def parse_duration(text: object) -> timedelta:
+    """Parse `<integer><unit>`; anything else (negative, fractional, bare number) is an error."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected {EXPECTED}, got {text!r}")
+    match = _PATTERN.match(text.strip())
+    if match is None:
+        if text.strip().startswith("-"):
+            raise ValueError(f"must not be negative: expected {EXPECTED}, got {text!r}")
+        raise ValueError(f"expected {EXPECTED}, got {text!r}")
+    return int(match.group(1)) * _UNIT[match.group(2)]
+
+
+def format_duration(value: timedelta) -> str:
+    """The shortest exact spelling, so a parsed duration prints the way a person would write it."""
+    micros = value // timedelta(microseconds=1)
+    if micros == 0:
+        return "0s"
+    for unit in ("d", "h", "m", "s", "ms"):
+        size = _UNIT[unit] // timedelta(microseconds=1)
+        if micros % size == 0 and micros >= size:
+            return f"{micros // size}{unit}"
+    return f"{value.total_seconds()}s"

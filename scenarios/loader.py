@@ -1,0 +1,181 @@
+"""Scenario text in, a validated scenario out, or one error listing every problem with its path.
+
+Pure: the caller reads the file and passes its text and name, so nothing here touches disk.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from scenarios.errors import Problem, ScenarioError, format_loc
+from scenarios.injections import KINDS
+from scenarios.model import Scenario, TypedInjection
+from scenarios.universe import ASSETS, QUOTE_CURRENCY, STABLECOINS, split_pair
+
+MAX_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class ValidScenario:
+    spec: Scenario
+    injections: tuple[TypedInjection, ...]
+    source: str
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def start(self) -> datetime:
+        return self.spec.market.start
+
+    @property
+    def end(self) -> datetime:
+        return self.spec.market.end
+
+    def injection(self, injection_id: str) -> TypedInjection:
+        return next(i for i in self.injections if i.id == injection_id)
+
+
+def load_scenario(text: str, source: str, known_rules: Iterable[str]) -> ValidScenario:
+    """Parse and validate one scenario file's text; `source` names it in every message."""
+    raw = _parse_yaml(text, source)
+    try:
+        spec = Scenario.model_validate(raw, context={"known_rules": frozenset(known_rules)})
+    except ValidationError as error:
+        problems = [_problem(e) for e in error.errors()]
+        raise ScenarioError(source, problems) from None
+    injections: list[TypedInjection] = []
+    problems = list(_check_injections(spec, injections))
+    problems += list(_check_references(spec))
+    if problems:
+        raise ScenarioError(source, problems)
+    return ValidScenario(spec=spec, injections=tuple(injections), source=source)
+
+
+def _parse_yaml(text: str, source: str) -> dict[str, Any]:
+    if len(text.encode()) > MAX_BYTES:
+        raise ScenarioError(source, [Problem("", f"file is larger than {MAX_BYTES} bytes")])
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise ScenarioError(source, [Problem("", f"{where}{problem}")]) from None
+    if not isinstance(raw, dict):
+        raise ScenarioError(source, [Problem("", "expected a mapping of scenario fields")])
+    return raw
+
+
+def _problem(error: Any) -> Problem:
+    loc = tuple(error["loc"])
+    if error["type"] == "extra_forbidden":
+        return Problem(format_loc(loc), f"unknown key {loc[-1]!r}")
+    if error["type"] == "missing":
+        return Problem(format_loc(loc), "required field is missing")
+    if error["type"] == "string_pattern_mismatch":
+        return Problem(
+            format_loc(loc),
+            f"expected lowercase letters, digits and underscores, got {error['input']!r}",
+        )
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return Problem(format_loc(loc), message)
+
+
+def _check_injections(spec: Scenario, out: list[TypedInjection]) -> Iterator[Problem]:
+    seen: set[str] = set()
+    priced = _priced_assets(spec.market.pairs)
+    for index, injection in enumerate(spec.injections):
+        path = f"injections[{index}]"
+        if injection.id in seen:
+            yield Problem(f"{path}.id", f"duplicate injection id {injection.id!r}")
+        seen.add(injection.id)
+        kind = KINDS[injection.kind]
+        if kind.target != injection.target:
+            yield Problem(
+                f"{path}.target",
+                f"kind {injection.kind!r} applies to target {kind.target!r}, "
+                f"not {injection.target!r}",
+            )
+        start = injection.start_ts(spec.market.start)
+        if not spec.market.start <= start < spec.market.end:
+            yield Problem(f"{path}.at", "must fall inside the market window [start, end)")
+        try:
+            params = kind.params.model_validate(injection.params)
+        except ValidationError as error:
+            for e in error.errors():
+                problem = _problem(e)
+                yield Problem(f"{path}.params.{problem.path}", problem.message)
+            continue
+        yield from _check_assets(params, priced, f"{path}.params")
+        out.append(
+            TypedInjection(
+                id=injection.id,
+                target=injection.target,
+                kind=injection.kind,
+                start_ts=start,
+                params=params,
+            )
+        )
+
+
+def _check_assets(params: BaseModel, priced: set[str], path: str) -> Iterator[Problem]:
+    assets = getattr(params, "assets", None)
+    for index, asset in enumerate(assets or []):
+        if asset not in priced:
+            yield Problem(f"{path}.assets[{index}]", f"asset {asset!r} is not in market.pairs")
+    asset = getattr(params, "asset", None)
+    if asset is not None and asset not in STABLECOINS:
+        yield Problem(f"{path}.asset", f"expected a stablecoin ({', '.join(STABLECOINS)})")
+    elif asset is not None and asset not in priced:
+        yield Problem(f"{path}.asset", f"asset {asset!r} is not in market.pairs")
+
+
+def _check_references(spec: Scenario) -> Iterator[Problem]:
+    injection_ids = {i.id for i in spec.injections}
+    if spec.strategies:
+        yield Problem("strategies", "no strategy kinds are registered yet; expected an empty list")
+    seen: set[str] = set()
+    for index, expectation in enumerate(spec.expectations):
+        path = f"expectations[{index}]"
+        if expectation.id in seen:
+            yield Problem(f"{path}.id", f"duplicate expectation id {expectation.id!r}")
+        seen.add(expectation.id)
+        if expectation.caused_by not in injection_ids:
+            yield Problem(f"{path}.caused_by", f"no injection with id {expectation.caused_by!r}")
+    yield from _check_accounts(spec)
+
+
+def _check_accounts(spec: Scenario) -> Iterator[Problem]:
+    valued = _usd_valued_assets(spec.market.pairs)
+    seen: set[str] = set()
+    for index, account in enumerate(spec.accounts):
+        if account.id in seen:
+            yield Problem(f"accounts[{index}].id", f"duplicate account id {account.id!r}")
+        seen.add(account.id)
+        for asset in account.balances:
+            path = f"accounts[{index}].balances.{asset}"
+            if asset not in ASSETS:
+                yield Problem(path, f"unknown asset; known: {', '.join(ASSETS)}")
+            elif asset not in valued:
+                yield Problem(path, f"no {asset}/{QUOTE_CURRENCY} pair in market.pairs to value it")
+
+
+def _priced_assets(pairs: list[str]) -> set[str]:
+    return {asset for pair in pairs for asset in split_pair(pair)}
+
+
+def _usd_valued_assets(pairs: list[str]) -> set[str]:
+    valued = {QUOTE_CURRENCY}
+    for pair in pairs:
+        base, quote = split_pair(pair)
+        if quote == QUOTE_CURRENCY:
+            valued.add(base)
+        if base == QUOTE_CURRENCY:
+            valued.add(quote)
+    return valued

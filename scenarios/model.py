@@ -1,0 +1,147 @@
+"""The scenario file model (DESIGN.md's user-facing contract), as frozen pydantic models."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from scenarios.injections import KINDS, Duration, Profile, Target
+from scenarios.universe import split_pair
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=64)]
+Severity = Literal["low", "medium", "high", "critical"]
+SEVERITY_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+
+
+def _positive(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError("must be a positive duration")
+    return value
+
+
+def _pair(value: str) -> str:
+    split_pair(value)
+    return value
+
+
+PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
+Pair = Annotated[str, AfterValidator(_pair)]
+
+
+def _known_rule(value: str, info: ValidationInfo) -> str:
+    """Rule names belong to the monitor under test; the caller passes them as `known_rules`."""
+    known = (info.context or {}).get("known_rules")
+    if known is not None and value not in known:
+        raise ValueError(f"unknown rule {value!r}; known: {', '.join(sorted(known))}")
+    return value
+
+
+def _known_kind(value: str) -> str:
+    if value not in KINDS:
+        raise ValueError(f"unknown kind {value!r}; known: {', '.join(sorted(KINDS))}")
+    return value
+
+
+Rule = Annotated[str, AfterValidator(_known_rule)]
+
+
+def _utc(value: object) -> object:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("must carry a UTC offset, e.g. 2021-05-01T00:00:00Z")
+        return value.astimezone(UTC)
+    return value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Market(Strict):
+    source: Literal["bundled"] = "bundled"
+    start: datetime
+    duration: PositiveDuration
+    resolution: PositiveDuration = timedelta(seconds=1)
+    pairs: list[Pair] = Field(min_length=1)
+
+    _utc_start = field_validator("start", mode="before")(_utc)
+
+    @field_validator("resolution")
+    @classmethod
+    def _divides_a_minute(cls, value: timedelta) -> timedelta:
+        if value > timedelta(minutes=1) or timedelta(minutes=1) % value:
+            raise ValueError("must divide one minute evenly (e.g. 100ms, 1s, 15s, 1m)")
+        return value
+
+    @property
+    def end(self) -> datetime:
+        return self.start + self.duration
+
+
+class Account(Strict):
+    id: Identifier
+    venue: Literal["exchange", "custodian"]
+    balances: dict[str, Annotated[float, Field(ge=0)]]
+
+
+class Injection(Strict):
+    id: Identifier
+    at: Duration | datetime
+    target: Target
+    kind: Annotated[str, AfterValidator(_known_kind)]
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    _utc_at = field_validator("at", mode="before")(_utc)
+
+    def start_ts(self, market_start: datetime) -> datetime:
+        return self.at if isinstance(self.at, datetime) else market_start + self.at
+
+
+class Expectation(Strict):
+    id: Identifier
+    caused_by: Identifier
+    alert: Rule
+    severity: Severity
+    within: PositiveDuration
+    material: Annotated[float, Field(gt=0)] | None = Field(
+        default=None,
+        description="magnitude at which the injected condition counts as material "
+        "(the SLA clock starts there); defaults per injection kind",
+    )
+
+
+class Scenario(Strict):
+    id: Identifier
+    title: str
+    description: str = ""
+    seed: Annotated[int, Field(ge=0)] = 0
+    market: Market
+    accounts: list[Account] = Field(default_factory=list)
+    strategies: list[dict[str, Any]] = Field(default_factory=list)
+    limits: Identifier | dict[str, Any] = "default"
+    injections: list[Injection] = Field(default_factory=list)
+    expectations: list[Expectation] = Field(default_factory=list)
+    must_not_fire: list[Rule] = Field(default_factory=list)
+
+
+class TypedInjection(BaseModel):
+    """An injection with its times resolved and its parameters validated for its kind."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    target: Target
+    kind: str
+    start_ts: datetime
+    params: Profile
+
+    def end_ts(self, scenario_end: datetime) -> datetime:
+        lasting = self.params.duration()
+        return scenario_end if lasting is None else min(scenario_end, self.start_ts + lasting)

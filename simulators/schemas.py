@@ -1,0 +1,54 @@
+"""Tables the simulators produce. prod.* tables follow risk_monitor's input contract (same columns);
+audit.* tables are internal truth that no production system could see."""
+
+import polars as pl
+
+UTC_US = pl.Datetime("us", "UTC")
+
+# raw.candles and market.candles: one row per candle, `ts` is the candle's OPEN time.
+CANDLES = pl.Schema(
+    {
+        "ts": UTC_US,
+        "source": pl.String(),
+        "pair": pl.String(),
+        "timeframe": pl.String(),
+        "open": pl.Float64(),
+        "high": pl.Float64(),
+        "low": pl.Float64(),
+        "close": pl.Float64(),
+        "volume": pl.Float64(),
+    }
+)
+
+# audit.reference_prices: the true price path per pair at replay resolution, after chaos
+# (`price`) and without it (`price_clean`), so the judge can measure what was injected.
+REFERENCE_PRICES = pl.Schema(
+    {"ts": UTC_US, "pair": pl.String(), "price": pl.Float64(), "price_clean": pl.Float64()}
+)
+
+# prod.market_ticks: what a market-data feed published, with its publication time.
+MARKET_TICKS = pl.Schema(
+    {"ts": UTC_US, "pair": pl.String(), "price": pl.Float64(), "available_at": UTC_US}
+)
+
+# audit.account_balances: true balances (a row per change); prod.account_balances: the venue
+# API's balance snapshots as a poller saw them.
+ACCOUNT_TRUTH = pl.Schema(
+    {
+        "ts": UTC_US,
+        "account_id": pl.String(),
+        "venue": pl.String(),
+        "asset": pl.String(),
+        "balance": pl.Float64(),
+    }
+)
+ACCOUNT_BALANCES = pl.Schema(
+    {
+        "ts": UTC_US,
+        "account_id": pl.String(),
+        "venue": pl.String(),
+        "asset": pl.String(),
+        "balance": pl.Float64(),
+        "available_at": UTC_US,
+    }
+)
