@@ -1,0 +1,1 @@
+"""Orchestration: the only package that knows Dagster, files and the warehouse."""

@@ -1,0 +1,1 @@
+"""Resources: the seams between the pure pipeline and the world (files, warehouse, sources)."""
