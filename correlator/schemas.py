@@ -20,3 +20,15 @@ SCENARIO_RESULTS = pl.Schema(
     }
 )
 STATUSES = ("PASS", "FAIL_LATE", "FAIL_MISSED", "FAIL_FALSE_POSITIVE")
+
+# audit.unexplained_alerts: raised alerts no expectation asked for ("what fired, and why?").
+UNEXPLAINED_ALERTS = pl.Schema(
+    {
+        "ts": UTC_US,
+        "rule": pl.String(),
+        "subject": pl.String(),
+        "severity": pl.String(),
+        "value": pl.Float64(),
+        "message": pl.String(),
+    }
+)

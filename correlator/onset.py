@@ -1,0 +1,157 @@
+"""When an injected condition became material, measured from audit truth alone.
+
+The SLA clock starts at this onset. It is computed from the reference prices with and without chaos
+(`audit.reference_prices`), never from the monitor's signals, so the judge cannot inherit the
+monitor's blind spots.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+import polars as pl
+
+from scenarios.injections import KINDS, CrashParams, DepegParams
+from scenarios.model import Expectation, TypedInjection
+from scenarios.universe import QUOTE_CURRENCY, STABLECOINS, split_pair
+
+# A ramp that lands exactly on the threshold (0.95 * clean for a 5% drop) can come out a few ulps
+# short of it in floating point; an absolute slack far below any meaningful magnitude absorbs that.
+FLOAT_SLACK = 1e-9
+
+P = TypeVar("P")
+OnsetFn = Callable[[TypedInjection, pl.DataFrame, float], datetime | None]
+
+
+def material_for(expectation: Expectation, injection: TypedInjection) -> float:
+    """The magnitude that makes the condition material: the expectation's, else the kind's."""
+    if expectation.material is not None:
+        return expectation.material
+    return KINDS[injection.kind].material_default
+
+
+def onset_ts(
+    injection: TypedInjection, reference_prices: pl.DataFrame, material: float
+) -> datetime | None:
+    """First `ts` at or after the injection's start where its condition is material, else None."""
+    onset = ONSETS.get(injection.kind)
+    if onset is None:
+        raise ValueError(
+            f"no onset function for injection kind {injection.kind!r} "
+            f"(injection {injection.id!r}); registered kinds: {', '.join(sorted(ONSETS))}"
+        )
+    return onset(injection, reference_prices, material)
+
+
+def crash_onset(
+    injection: TypedInjection, reference_prices: pl.DataFrame, material: float
+) -> datetime | None:
+    """First time any affected asset's USD price is `material` below its chaos-free price."""
+    params = _params(injection, CrashParams)
+    pairs = _pairs(reference_prices)
+    usd_pairs = {asset: _usd_pair(asset, pairs) for asset in _crashed_assets(params, pairs)}
+    unpriced = [asset for asset, found in usd_pairs.items() if found is None]
+    if params.assets is not None and unpriced:
+        raise ValueError(
+            f"injection {injection.id!r}: no {unpriced[0]}/{QUOTE_CURRENCY} or "
+            f"{QUOTE_CURRENCY}/{unpriced[0]} reference prices to measure its drop"
+        )
+    # An asset priced only against other crypto has no USD drop to measure; a coordinated
+    # crash shows on the assets that do have one.
+    direct = [found[0] for found in usd_pairs.values() if found and not found[1]]
+    inverted = [found[0] for found in usd_pairs.values() if found and found[1]]
+    if not direct and not inverted:
+        raise ValueError(f"injection {injection.id!r}: no USD reference prices for any asset")
+    price, clean = pl.col("price"), pl.col("price_clean")
+    # Through USD/X the asset's USD price is 1/price, so the drop is 1 - clean/price.
+    drop = (
+        pl.when(pl.col("pair").is_in(inverted)).then(1 - clean / price).otherwise(1 - price / clean)
+    )
+    return _first_ts(reference_prices, injection, direct + inverted, drop >= material - FLOAT_SLACK)
+
+
+def depeg_onset(
+    injection: TypedInjection, reference_prices: pl.DataFrame, material: float
+) -> datetime | None:
+    """First time the stablecoin's USD price is at least `material` away from 1.00."""
+    params = _params(injection, DepegParams)
+    found = _usd_pair(params.asset, _pairs(reference_prices))
+    if found is None:
+        raise ValueError(
+            f"injection {injection.id!r}: no {params.asset}/{QUOTE_CURRENCY} or "
+            f"{QUOTE_CURRENCY}/{params.asset} reference prices to measure its peg"
+        )
+    pair, inverted = found
+    usd_price = 1 / pl.col("price") if inverted else pl.col("price")
+    off_peg = (usd_price - 1).abs() >= material - FLOAT_SLACK
+    return _first_ts(reference_prices, injection, [pair], off_peg)
+
+
+ONSETS: dict[str, OnsetFn] = {"crash": crash_onset, "depeg": depeg_onset}
+
+
+def describe_condition(injection: TypedInjection, material: float) -> str:
+    """The material condition in words, for scorecard sentences: 'drop ≥ 5%'."""
+    percent = f"{material * 100:g}%"
+    if isinstance(injection.params, CrashParams):
+        return f"drop ≥ {percent}"
+    if isinstance(injection.params, DepegParams):
+        return f"{injection.params.asset} off its peg by ≥ {percent}"
+    return f"{KINDS[injection.kind].material_meaning} ≥ {material:g}"
+
+
+def _params(injection: TypedInjection, expected: type[P]) -> P:
+    if not isinstance(injection.params, expected):
+        raise TypeError(
+            f"injection {injection.id!r} of kind {injection.kind!r} carries "
+            f"{type(injection.params).__name__}, expected {expected.__name__}"
+        )
+    return injection.params
+
+
+def _pairs(reference_prices: pl.DataFrame) -> set[str]:
+    return set(reference_prices.get_column("pair").unique().to_list())
+
+
+def _crashed_assets(params: CrashParams, pairs: set[str]) -> list[str]:
+    if params.assets is not None:
+        return list(params.assets)
+    priced = sorted({asset for pair in pairs for asset in _assets_of(pair)})
+    return [a for a in priced if a != QUOTE_CURRENCY and a not in STABLECOINS]
+
+
+def _assets_of(pair: str) -> tuple[str, ...]:
+    """Both assets of a spot pair; nothing for pairs outside the universe (e.g. perpetuals)."""
+    try:
+        return split_pair(pair)
+    except ValueError:
+        return ()
+
+
+def _usd_pair(asset: str, pairs: set[str]) -> tuple[str, bool] | None:
+    """The pair that prices `asset` in USD and whether it is inverted (USD/X); X/USD preferred."""
+    if f"{asset}/{QUOTE_CURRENCY}" in pairs:
+        return f"{asset}/{QUOTE_CURRENCY}", False
+    if f"{QUOTE_CURRENCY}/{asset}" in pairs:
+        return f"{QUOTE_CURRENCY}/{asset}", True
+    return None
+
+
+def _first_ts(
+    reference_prices: pl.DataFrame,
+    injection: TypedInjection,
+    pairs: list[str],
+    is_material: pl.Expr,
+) -> datetime | None:
+    first: datetime | None = (
+        reference_prices.lazy()
+        .filter(
+            pl.col("pair").is_in(pairs),
+            pl.col("ts") >= injection.start_ts,
+            is_material,
+        )
+        .select(pl.col("ts").min())
+        .collect()
+        .item()
+    )
+    return first
