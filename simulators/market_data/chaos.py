@@ -1,0 +1,83 @@
+"""Chaos on the USD legs: each market_data injection kind multiplies prices by a factor.
+
+A transform turns one injection into a factor expression over a legs frame (columns ts, asset);
+several injections multiply, so a crash during a depeg compounds as it would in a market. Kinds
+aimed at other targets (exchange, custodian, strategy) belong to those simulators.
+"""
+
+import functools
+import operator
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import polars as pl
+
+from scenarios.injections import CrashParams, DepegParams, Profile
+from scenarios.model import TypedInjection
+from scenarios.universe import STABLECOINS
+from simulators.market_data.errors import MarketDataError
+from simulators.market_data.legs import DEFAULT_ANCHORS
+from simulators.market_data.profile import intensity
+from simulators.time_grid import UTC_US
+
+TARGET = "market_data"
+CHAOS_LEGS = pl.Schema(
+    {"ts": UTC_US, "asset": pl.String(), "usd_price": pl.Float64(), "usd_price_clean": pl.Float64()}
+)
+# Assets that keep a USD value by design rather than by market: USD and the USD proxies we
+# anchor on (USDC), plus the stablecoins. A crash leaves them alone unless named.
+PEGGED = frozenset(DEFAULT_ANCHORS) | frozenset(STABLECOINS)
+
+Transform = Callable[[TypedInjection, Sequence[str]], pl.Expr]
+P = TypeVar("P", bound=Profile)
+
+
+def apply_chaos(legs: pl.DataFrame, injections: Sequence[TypedInjection]) -> pl.DataFrame:
+    """CHAOS_LEGS: `usd_price` after every market_data injection, `usd_price_clean` untouched."""
+    assets = sorted(legs["asset"].unique())
+    factors = [_transform(i.kind)(i, assets) for i in injections if i.target == TARGET]
+    factor = functools.reduce(operator.mul, factors, pl.lit(1.0))
+    return legs.select(
+        "ts",
+        "asset",
+        (pl.col("usd_price") * factor).alias("usd_price"),
+        pl.col("usd_price").alias("usd_price_clean"),
+    )
+
+
+def crash(injection: TypedInjection, assets: Sequence[str]) -> pl.Expr:
+    """Prices fall by `drop` at full intensity: `params.assets`, or every non-pegged asset."""
+    params = _params(injection, CrashParams)
+    hit = params.assets if params.assets is not None else [a for a in assets if a not in PEGGED]
+    drop = params.drop * intensity(pl.col("ts"), injection.start_ts, params)
+    return _on(hit, 1.0 - drop)
+
+
+def depeg(injection: TypedInjection, assets: Sequence[str]) -> pl.Expr:
+    """The stablecoin's USD price moves from its market value towards `to` × that value."""
+    params = _params(injection, DepegParams)
+    move = (params.to - 1.0) * intensity(pl.col("ts"), injection.start_ts, params)
+    return _on([params.asset], 1.0 + move)
+
+
+TRANSFORMS: dict[str, Transform] = {"crash": crash, "depeg": depeg}
+
+
+def _transform(kind: str) -> Transform:
+    if kind not in TRANSFORMS:
+        known = ", ".join(sorted(TRANSFORMS))
+        raise MarketDataError(f"no market_data transform for kind {kind!r}; known: {known}")
+    return TRANSFORMS[kind]
+
+
+def _params(injection: TypedInjection, expected: type[P]) -> P:
+    if not isinstance(injection.params, expected):
+        raise TypeError(
+            f"injection {injection.id!r}: expected {expected.__name__}, "
+            f"got {type(injection.params).__name__}"
+        )
+    return injection.params
+
+
+def _on(assets: Sequence[str], factor: pl.Expr) -> pl.Expr:
+    return pl.when(pl.col("asset").is_in(list(assets))).then(factor).otherwise(1.0)
