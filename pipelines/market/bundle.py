@@ -10,7 +10,9 @@ import argparse
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import yaml
@@ -48,8 +50,8 @@ CUTS = (
 )  # fmt: skip
 
 
-def build(origin_dir: Path, bundle_dir: Path) -> list[dict[str, object]]:
-    series = []
+def build(origin_dir: Path, bundle_dir: Path) -> list[dict[str, Any]]:
+    series: list[dict[str, Any]] = []
     for cut in CUTS:
         frame = (
             pl.read_csv(origin_dir / cut.origin, try_parse_dates=True)
@@ -58,12 +60,15 @@ def build(origin_dir: Path, bundle_dir: Path) -> list[dict[str, object]]:
                 source=pl.lit(cut.exchange), pair=pl.lit(cut.pair), timeframe=pl.lit(cut.timeframe)
             )
             .select(CANDLES.names())
-            .cast(dict(CANDLES))
+            .cast(CANDLES)
             .sort("ts")
         )
-        name = f"{cut.exchange}_{cut.pair.replace('/', '-')}_{cut.timeframe}_{cut.start:%Y-%m-%d}_{cut.end:%Y-%m-%d}.parquet"
+        pair = cut.pair.replace("/", "-")
+        name = (
+            f"{cut.exchange}_{pair}_{cut.timeframe}_{cut.start:%Y-%m-%d}_{cut.end:%Y-%m-%d}.parquet"
+        )
         path = bundle_dir / name
-        write_atomically(path, lambda tmp, f=frame: f.write_parquet(tmp, compression="zstd"))
+        write_atomically(path, partial(frame.write_parquet, compression="zstd"))
         series.append(
             {
                 "file": name,
@@ -81,8 +86,12 @@ def build(origin_dir: Path, bundle_dir: Path) -> list[dict[str, object]]:
         )
     manifest = bundle_dir / "manifest.yaml"
     text = yaml.safe_dump({"series": series}, sort_keys=False, allow_unicode=True)
-    write_atomically(manifest, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_atomically(manifest, lambda tmp: _write_text(tmp, text))
     return series
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:

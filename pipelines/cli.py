@@ -1,0 +1,181 @@
+"""The `riskproof` command."""
+
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import click
+import polars as pl
+from rich.console import Console
+
+from pipelines import project
+from pipelines.resources.catalog import ScenarioCatalog, read_scenario
+from scenarios import ScenarioError, ValidScenario
+
+# Piped output (CI logs, `| tee`) would otherwise be cut to 80 columns and truncate the scorecard.
+console = Console(width=None if Console().is_terminal else 150)
+errors = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 150)
+
+
+@click.group()
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=project.DATA_DIR,
+    envvar="RISKPROOF_DATA_DIR",
+    show_default=True,
+    help="Where the lake, warehouse, exports and admitted scenarios live.",
+)
+@click.pass_context
+def main(context: click.Context, data_dir: Path) -> None:
+    """Prove that a risk monitor catches what it must: replay real market data with chaos."""
+    os.environ.setdefault("DAGSTER_HOME", str(project.DAGSTER_HOME))
+    warnings.filterwarnings("ignore", module="dagster")
+    context.obj = data_dir
+
+
+@main.command()
+@click.argument("targets", nargs=-1)
+@click.option("--seed", type=int, default=None, help="Override every scenario's seed.")
+@click.pass_obj
+def run(data_dir: Path, targets: tuple[str, ...], seed: int | None) -> None:
+    """Replay scenarios (library ids or YAML paths; the whole library by default) and print
+    the scorecard. Exits 1 if any expectation fails, 2 if a scenario file is invalid."""
+    catalog = ScenarioCatalog(user_dir=str(data_dir / "scenarios"))
+    scenarios = _resolve(catalog, targets)
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import build_definitions
+    from pipelines.runner import replay
+    from pipelines.scorecard import export, render
+
+    started = time.perf_counter()
+    with DagsterInstance.get() as instance, console.status("") as status:
+        outcomes = replay(
+            build_definitions(data_dir),
+            instance,
+            [s.id for s in scenarios],
+            seed=seed,
+            on_start=lambda sid: status.update(f"replaying [bold]{sid}[/] ..."),
+        )
+    failed = [o for o in outcomes if not o.success]
+    for outcome in failed:
+        errors.print(
+            f"[red]{outcome.scenario_id} failed[/] (run {outcome.run_id}): {outcome.error}"
+        )
+    lake_dir = data_dir / "lake"
+    results, unexplained = _read_results(lake_dir, [o.scenario_id for o in outcomes if o.success])
+    render(results, unexplained, console)
+    export_path = data_dir / "exports" / "scorecard.csv"
+    export(results, export_path)
+    elapsed = time.perf_counter() - started
+    console.print(
+        f"{len(outcomes)} scenario(s) in {elapsed:.1f} s\n"
+        f"  lake       {_rel(lake_dir)}/<schema>/<table>/scenario=<id>/\n"
+        f"  warehouse  duckdb {_rel(data_dir / 'warehouse.duckdb')} "
+        '"select * from audit.scenario_results"\n'
+        f"  scorecard  {_rel(export_path)}\n"
+        "  Dagster UI make ui"
+    )
+    all_passed = results.height > 0 and (results["status"] == "PASS").all()
+    sys.exit(0 if all_passed and not failed else 1)
+
+
+@main.group()
+def scenarios() -> None:
+    """List, validate and register scenario files."""
+
+
+@scenarios.command("list")
+def list_scenarios() -> None:
+    """The scenario library, one line each."""
+    for path in ScenarioCatalog().library_paths():
+        scenario = read_scenario(path)
+        console.print(f"[bold]{scenario.id:<22}[/] {scenario.spec.title}")
+
+
+@scenarios.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Validate scenario files; print every problem with its field path. Writes nothing."""
+    bad = 0
+    for path in paths:
+        try:
+            scenario = read_scenario(path)
+        except ScenarioError as error:
+            bad += 1
+            for line in error.lines():
+                errors.print(f"[red]error[/] {line}", highlight=False)
+            continue
+        console.print(f"[green]ok[/] {path}: {scenario.id}", highlight=False)
+    sys.exit(1 if bad else 0)
+
+
+@scenarios.command()
+@click.pass_obj
+def register(data_dir: Path) -> None:
+    """Register every known scenario as a partition of the Dagster instance (for `make ui`)."""
+    from dagster import DagsterInstance
+
+    from pipelines.partitions import scenario_partitions
+
+    ids = ScenarioCatalog(user_dir=str(data_dir / "scenarios")).ids()
+    assert scenario_partitions.name is not None
+    with DagsterInstance.get() as instance:
+        known = set(instance.get_dynamic_partitions(scenario_partitions.name))
+        instance.add_dynamic_partitions(
+            scenario_partitions.name, [s for s in ids if s not in known]
+        )
+    console.print(f"scenario partitions: {', '.join(ids)}")
+
+
+def _resolve(catalog: ScenarioCatalog, targets: tuple[str, ...]) -> list[ValidScenario]:
+    """Validate everything before running anything, so a typo costs no replay time."""
+    found: list[ValidScenario] = []
+    problems: list[str] = []
+    for target in targets or tuple(p.stem for p in catalog.library_paths()):
+        path = Path(target)
+        try:
+            if target.endswith((".yaml", ".yml")) or path.exists():
+                if not path.exists():
+                    raise click.UsageError(f"{target}: no such file")
+                found.append(catalog.admit(path))
+            else:
+                found.append(catalog.load(target))
+        except ScenarioError as error:
+            problems.extend(error.lines())
+        except KeyError as error:
+            problems.append(str(error.args[0]))
+    if problems:
+        for line in problems:
+            errors.print(f"[red]error[/] {line}", highlight=False)
+        sys.exit(2)
+    return found
+
+
+def _read_results(lake_dir: Path, scenario_ids: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    from pipelines.resources.lake import Lake
+
+    lake = Lake(root=str(lake_dir))
+    results = [
+        lake.read("audit", "scenario_results", s).select(pl.lit(s).alias("scenario_id"), pl.all())
+        for s in scenario_ids
+    ]
+    noise = [
+        lake.read("audit", "unexplained_alerts", s).select(pl.lit(s).alias("scenario_id"), pl.all())
+        for s in scenario_ids
+    ]
+    empty = pl.DataFrame(schema={"scenario_id": pl.String(), "status": pl.String()})
+    return (
+        pl.concat(results) if results else empty,
+        pl.concat(noise) if noise else empty,
+    )
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

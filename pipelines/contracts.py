@@ -1,0 +1,82 @@
+"""Every table the pipeline writes: its schema (owned by the domain package that produces it),
+its keys, and the time column that must be ordered. The checks and the docs read this."""
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from correlator import schemas as audit
+from risk_monitor import schemas as risk
+from scenarios import INJECTIONS
+from simulators import schemas as sim
+
+
+@dataclass(frozen=True)
+class TableContract:
+    schema: str
+    table: str
+    columns: pl.Schema
+    keys: tuple[str, ...]
+    time_column: str | None = None
+    ordered_within: tuple[str, ...] = ()
+    published: bool = False  # has `available_at`: visible no earlier than it happened
+
+    @property
+    def name(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+
+CONTRACTS: dict[str, TableContract] = {
+    c.name: c
+    for c in (
+        TableContract("raw", "candles", sim.CANDLES, ("pair", "ts"), "ts", ("pair",)),
+        TableContract("market", "candles", sim.CANDLES, ("pair", "ts"), "ts", ("pair",)),
+        TableContract("audit", "injections", INJECTIONS, ("injection_id",), "start_ts"),
+        TableContract(
+            "audit", "reference_prices", sim.REFERENCE_PRICES, ("pair", "ts"), "ts", ("pair",)
+        ),
+        TableContract(
+            "prod", "market_ticks", sim.MARKET_TICKS, ("pair", "ts"), "ts", ("pair",), True
+        ),
+        TableContract(
+            "audit",
+            "account_balances",
+            sim.ACCOUNT_TRUTH,
+            ("account_id", "asset", "ts"),
+            "ts",
+            ("account_id", "asset"),
+        ),
+        TableContract(
+            "prod",
+            "account_balances",
+            sim.ACCOUNT_BALANCES,
+            ("account_id", "asset", "ts"),
+            "ts",
+            ("account_id", "asset"),
+            True,
+        ),
+        TableContract(
+            "risk", "signals", risk.SIGNALS, ("rule", "subject", "ts"), "ts", ("rule", "subject")
+        ),
+        TableContract(
+            "risk",
+            "alerts",
+            risk.ALERTS,
+            ("rule", "subject", "severity", "ts"),
+            "ts",
+            ("rule", "subject", "severity"),
+        ),
+        TableContract(
+            "risk",
+            "compliance_status",
+            risk.COMPLIANCE_STATUS,
+            ("mandate", "ts"),
+            "ts",
+            ("mandate",),
+        ),
+        TableContract("audit", "scenario_results", audit.SCENARIO_RESULTS, ("expectation_id",)),
+        TableContract(
+            "audit", "unexplained_alerts", audit.UNEXPLAINED_ALERTS, ("rule", "subject", "ts"), "ts"
+        ),
+    )
+}

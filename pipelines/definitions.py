@@ -1,0 +1,41 @@
+"""The Dagster code location: every stage's assets, the replay job, and the resources."""
+
+from pathlib import Path
+
+from dagster import Definitions, load_assets_from_modules
+
+from pipelines import project
+from pipelines.audit import assets as audit_assets
+from pipelines.jobs import replay_scenario
+from pipelines.market import assets as market_assets
+from pipelines.resources.catalog import ScenarioCatalog
+from pipelines.resources.lake import Lake
+from pipelines.resources.limits import LimitsLibrary
+from pipelines.resources.market_source import BundledMarketSource
+from pipelines.resources.storage import Storage
+from pipelines.resources.warehouse import Warehouse
+from pipelines.risk import assets as risk_assets
+from pipelines.simulation import assets as simulation_assets
+
+STAGES = (market_assets, simulation_assets, risk_assets, audit_assets)
+
+
+def build_definitions(data_dir: Path = project.DATA_DIR) -> Definitions:
+    """All paths hang off `data_dir`, so tests build the same graph over a temporary directory."""
+    return Definitions(
+        assets=load_assets_from_modules(list(STAGES)),
+        asset_checks=[],
+        jobs=[replay_scenario],
+        resources={
+            "storage": Storage(
+                lake=Lake(root=str(data_dir / "lake")),
+                warehouse=Warehouse(path=str(data_dir / "warehouse.duckdb")),
+            ),
+            "catalog": ScenarioCatalog(user_dir=str(data_dir / "scenarios")),
+            "market_source": BundledMarketSource(),
+            "limits_library": LimitsLibrary(),
+        },
+    )
+
+
+defs = build_definitions()

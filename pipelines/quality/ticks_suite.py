@@ -1,0 +1,51 @@
+"""A great-expectations suite on the published tick table, the monitor's main input.
+
+great_expectations costs seconds to import, so it is imported here only, when the check runs.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    success: bool
+    evaluated: int
+    failures: list[str]
+
+
+def validate_market_ticks(ticks: pl.DataFrame, pairs: list[str]) -> SuiteOutcome:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch_definition = (
+        context.data_sources.add_pandas("prod")
+        .add_dataframe_asset("market_ticks")
+        .add_batch_definition_whole_dataframe("scenario")
+    )
+    suite = context.suites.add(gx.ExpectationSuite(name="prod.market_ticks"))
+    expectations: list[Any] = [
+        *(gxe.ExpectColumnValuesToNotBeNull(column=c) for c in ticks.columns),
+        gxe.ExpectColumnValuesToBeBetween(column="price", min_value=0, strict_min=True),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="available_at", column_B="ts", or_equal=True
+        ),
+        gxe.ExpectColumnValuesToBeInSet(column="pair", value_set=pairs),
+        gxe.ExpectTableColumnsToMatchOrderedList(column_list=ticks.columns),
+    ]
+    for expectation in expectations:
+        suite.add_expectation(expectation)
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": ticks.to_pandas()})
+    result = batch.validate(suite)
+    failures = [
+        f"{r.expectation_config.type}({r.expectation_config.kwargs.get('column', '')}): "
+        f"{r.result.get('unexpected_count', 'failed')} unexpected"
+        for r in result.results
+        if not r.success
+    ]
+    return SuiteOutcome(bool(result.success), len(result.results), failures)

@@ -1,0 +1,54 @@
+"""The Parquet lake: data/lake/<schema>/<table>/scenario=<id>/part-0.parquet, written atomically."""
+
+import hashlib
+from pathlib import Path
+
+import polars as pl
+from dagster import ConfigurableResource
+
+from pipelines.project import LAKE_DIR
+from pipelines.resources.atomic import write_atomically
+
+PARTITION_FILE = "part-0.parquet"
+
+
+class MissingPartitionError(LookupError):
+    pass
+
+
+class Lake(ConfigurableResource):  # type: ignore[type-arg]
+    """One Parquet file per table and scenario; `scenario_id` is stored as the first column so
+    every file describes itself, and is removed on read so domain code never sees it."""
+
+    root: str = str(LAKE_DIR)
+
+    def path(self, schema: str, table: str, scenario_id: str) -> Path:
+        return Path(self.root) / schema / table / f"scenario={scenario_id}" / PARTITION_FILE
+
+    def table_glob(self, schema: str, table: str) -> str:
+        return str(Path(self.root) / schema / table / "scenario=*" / PARTITION_FILE)
+
+    def write(self, schema: str, table: str, scenario_id: str, frame: pl.DataFrame) -> Path:
+        stored = frame.select(pl.lit(scenario_id).alias("scenario_id"), pl.all())
+        path = self.path(schema, table, scenario_id)
+        write_atomically(
+            path, lambda tmp: stored.write_parquet(tmp, compression="zstd", statistics=True)
+        )
+        return path
+
+    def read(self, schema: str, table: str, scenario_id: str) -> pl.DataFrame:
+        path = self.path(schema, table, scenario_id)
+        if not path.exists():
+            raise MissingPartitionError(
+                f"{schema}.{table} has no data for scenario {scenario_id!r} ({path}); "
+                "materialize its upstream assets first"
+            )
+        return pl.read_parquet(path).drop("scenario_id")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

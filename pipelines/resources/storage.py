@@ -1,0 +1,81 @@
+"""Storage as the assets see it: read a table's partition, or check, write and publish one."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+from dagster import (
+    AssetCheckResult,
+    AssetKey,
+    ConfigurableResource,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    TableColumn,
+    TableSchema,
+)
+
+from pipelines.checks import CheckOutcome, check_table
+from pipelines.contracts import CONTRACTS
+from pipelines.resources.lake import Lake, file_sha256
+from pipelines.resources.warehouse import Warehouse
+
+
+def asset_key(table: str) -> AssetKey:
+    return AssetKey(table.split("."))
+
+
+class Storage(ConfigurableResource):  # type: ignore[type-arg]
+    lake: Lake
+    warehouse: Warehouse
+
+    def read(self, table: str, scenario_id: str) -> pl.DataFrame:
+        contract = CONTRACTS[table]
+        return self.lake.read(contract.schema, contract.table, scenario_id)
+
+    def store(
+        self,
+        table: str,
+        scenario_id: str,
+        frame: pl.DataFrame,
+        extra_checks: tuple[CheckOutcome, ...] = (),
+        metadata: Mapping[str, Any] | None = None,
+    ) -> MaterializeResult:  # type: ignore[type-arg]
+        """Run the table's checks; write and publish only if all pass, so the lake and the
+        warehouse never hold a table that broke its own contract."""
+        contract = CONTRACTS[table]
+        outcomes = [*check_table(frame, contract), *extra_checks]
+        failed = [o for o in outcomes if not o.passed]
+        if failed:
+            reasons = "; ".join(f"{o.name}: {o.description}" for o in failed)
+            raise Failure(f"{table} for scenario {scenario_id!r} broke its contract: {reasons}")
+        path = self.lake.write(contract.schema, contract.table, scenario_id, frame)
+        rows = self.warehouse.publish(
+            contract.schema, contract.table, self.lake.table_glob(contract.schema, contract.table)
+        )
+        return MaterializeResult(
+            asset_key=asset_key(table),
+            metadata={
+                "rows": frame.height,
+                "path": MetadataValue.path(str(path)),
+                "sha256": file_sha256(path),
+                "warehouse_table": f"{table} ({rows} rows, all scenarios)",
+                "dagster/column_schema": _table_schema(frame),
+                **(metadata or {}),
+            },
+            check_results=[
+                AssetCheckResult(
+                    asset_key=asset_key(table),
+                    check_name=o.name,
+                    passed=o.passed,
+                    metadata={"detail": o.description},
+                )
+                for o in outcomes
+            ],
+        )
+
+
+def _table_schema(frame: pl.DataFrame) -> TableSchema:
+    return TableSchema(
+        columns=[TableColumn(name, str(dtype)) for name, dtype in frame.schema.items()]
+    )

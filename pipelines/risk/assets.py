@@ -1,0 +1,52 @@
+"""The system under test: the production risk monitor over prod tables only."""
+
+from collections.abc import Iterator
+
+import polars as pl
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
+
+from pipelines.partitions import scenario_partitions
+from pipelines.resources.catalog import ScenarioCatalog
+from pipelines.resources.limits import LimitsLibrary
+from pipelines.resources.storage import Storage, asset_key
+from pipelines.simulation.assets import balance_snapshots, market_ticks
+from pipelines.specs import check_specs
+from risk_monitor import evaluate
+
+OUTPUTS = {
+    "risk.signals": "Every evaluation of every rule: value, levels, state.",
+    "risk.alerts": "Alerts raised and cleared, with severity, the value and the threshold.",
+    "risk.compliance_status": "Firm-wide compliance status at each change.",
+}
+PROD_INPUTS = [market_ticks, balance_snapshots]
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(asset_key(t), description=d, deps=PROD_INPUTS, group_name="risk")
+        for t, d in OUTPUTS.items()
+    ],
+    partitions_def=scenario_partitions,
+    check_specs=[spec for table in OUTPUTS for spec in check_specs(table)],
+)
+def risk_monitor(
+    context: AssetExecutionContext,
+    catalog: ScenarioCatalog,
+    limits_library: LimitsLibrary,
+    storage: Storage,
+) -> Iterator[MaterializeResult]:  # type: ignore[type-arg]
+    """Runs the production risk monitor point-in-time over the prod tables. Its only other input
+    is the limits deployment the scenario selects; it sees no injection, label or internal state.
+    The evaluation window is the span of the published ticks."""
+    scenario_id = context.partition_key
+    scenario = catalog.load(scenario_id)
+    limits = limits_library.load(scenario.spec.limits, scenario.source)
+    ticks = storage.read("prod.market_ticks", scenario_id)
+    balances = storage.read("prod.account_balances", scenario_id)
+    start, end = ticks.select(
+        pl.col("ts").min().alias("start"), pl.col("ts").max().alias("end")
+    ).row(0)
+    output = evaluate(ticks, balances, limits, start, end)
+    yield storage.store("risk.signals", scenario_id, output.signals)
+    yield storage.store("risk.alerts", scenario_id, output.alerts)
+    yield storage.store("risk.compliance_status", scenario_id, output.compliance_status)

@@ -1,0 +1,63 @@
+"""The scorecard: per scenario and expectation, detected or not, latency against the SLA."""
+
+from pathlib import Path
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+STATUS_STYLE = {
+    "PASS": "bold green",
+    "FAIL_LATE": "bold yellow",
+    "FAIL_MISSED": "bold red",
+    "FAIL_FALSE_POSITIVE": "bold red",
+}
+
+
+def render(results: pl.DataFrame, unexplained: pl.DataFrame, console: Console) -> None:
+    table = Table(title="riskproof scorecard", title_style="bold", header_style="bold")
+    for column in ("scenario", "expectation", "rule", "severity", "detected", "latency", "SLA"):
+        table.add_column(column, justify="right" if column in ("latency", "SLA") else "left")
+    table.add_column("status")
+    for row in results.iter_rows(named=True):
+        table.add_row(
+            row["scenario_id"],
+            row["expectation_id"],
+            row["rule"],
+            row["expected_severity"] or "any",
+            "yes" if row["detected"] else "no",
+            _seconds(row["latency_s"]),
+            _seconds(row["sla_s"]),
+            f"[{STATUS_STYLE.get(row['status'], '')}]{row['status']}[/]",
+        )
+    console.print(table)
+    if unexplained.height:
+        noise = (
+            unexplained.group_by("scenario_id", "rule", "severity")
+            .agg(pl.len().alias("alerts"), pl.col("subject").unique().sort().str.join(", "))
+            .sort("scenario_id", "rule", "severity")
+        )
+        console.print("[bold]Also fired, with no expectation naming them:[/]")
+        for row in noise.iter_rows(named=True):
+            console.print(
+                f"  {row['scenario_id']}: {row['alerts']} x {row['severity']} "
+                f"{row['rule']} on {row['subject']}"
+            )
+    passed = results.filter(pl.col("status") == "PASS").height
+    style = "green" if passed == results.height else "red"
+    console.print(f"[bold {style}]{passed}/{results.height} checks passed[/]")
+
+
+def export(results: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    results.write_csv(path)
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if abs(value) >= 3600:
+        return f"{value / 3600:.2f} h"
+    if abs(value) >= 120:
+        return f"{value / 60:.1f} min"
+    return f"{value:.1f} s"

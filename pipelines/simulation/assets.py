@@ -1,0 +1,114 @@
+"""The replay: injection timeline, chaos-applied reference prices, and what the APIs publish."""
+
+from dagster import AssetExecutionContext, MaterializeResult, asset
+
+from pipelines.checks import CheckOutcome
+from pipelines.market.assets import clean_candles
+from pipelines.partitions import scenario_partitions
+from pipelines.quality.ticks_suite import validate_market_ticks
+from pipelines.resources.catalog import ScenarioCatalog
+from pipelines.resources.storage import Storage
+from pipelines.specs import check_specs
+from scenarios import injection_timeline
+from simulators.accounts import account_truth, publish_balances
+from simulators.market_data.publish import publish_ticks
+from simulators.market_data.replay import reference_prices
+
+GROUP = "simulation"
+
+
+@asset(
+    key=["audit", "injections"],
+    partitions_def=scenario_partitions,
+    check_specs=check_specs("audit.injections"),
+    group_name=GROUP,
+)
+def injections(
+    context: AssetExecutionContext, catalog: ScenarioCatalog, storage: Storage
+) -> MaterializeResult:  # type: ignore[type-arg]
+    """The injection timeline: what the coordinator breaks, in which component, from when to
+    when, with which parameters. Audit truth: the risk monitor never sees it."""
+    scenario = catalog.load(context.partition_key)
+    return storage.store(
+        "audit.injections",
+        scenario.id,
+        injection_timeline(scenario),
+        metadata={"scenario_file": scenario.source, "title": scenario.spec.title},
+    )
+
+
+@asset(
+    key=["audit", "reference_prices"],
+    deps=[clean_candles, injections],
+    partitions_def=scenario_partitions,
+    check_specs=check_specs("audit.reference_prices"),
+    group_name=GROUP,
+)
+def reference(
+    context: AssetExecutionContext, catalog: ScenarioCatalog, storage: Storage
+) -> MaterializeResult:  # type: ignore[type-arg]
+    """The true price of every scenario pair at replay resolution, synthesised from the real
+    candles (never leaving each candle's high/low) with the market chaos applied; `price_clean`
+    keeps the path without chaos so the judge can measure exactly what was injected."""
+    scenario = catalog.load(context.partition_key)
+    candles = storage.read("market.candles", scenario.id)
+    prices, derivation = reference_prices(candles, scenario)
+    lineage = {f"usd_leg/{asset}": how for asset, how in sorted(derivation.items())}
+    return storage.store("audit.reference_prices", scenario.id, prices, metadata=lineage)
+
+
+@asset(
+    key=["prod", "market_ticks"],
+    deps=[reference],
+    partitions_def=scenario_partitions,
+    check_specs=check_specs("prod.market_ticks", "great_expectations"),
+    group_name=GROUP,
+)
+def market_ticks(
+    context: AssetExecutionContext, catalog: ScenarioCatalog, storage: Storage
+) -> MaterializeResult:  # type: ignore[type-arg]
+    """The market-data feed as a production consumer receives it: every tick with the time it
+    became visible (`available_at`), after a seeded feed latency, delivered in order."""
+    scenario = catalog.load(context.partition_key)
+    ticks = publish_ticks(storage.read("audit.reference_prices", scenario.id), scenario.spec.seed)
+    suite = validate_market_ticks(ticks, scenario.spec.market.pairs)
+    outcome = CheckOutcome(
+        "great_expectations",
+        suite.success,
+        f"{suite.evaluated} expectations; failures: {suite.failures}"
+        if suite.failures
+        else f"{suite.evaluated} expectations met",
+    )
+    return storage.store("prod.market_ticks", scenario.id, ticks, extra_checks=(outcome,))
+
+
+@asset(
+    key=["audit", "account_balances"],
+    partitions_def=scenario_partitions,
+    check_specs=check_specs("audit.account_balances"),
+    group_name=GROUP,
+)
+def true_balances(
+    context: AssetExecutionContext, catalog: ScenarioCatalog, storage: Storage
+) -> MaterializeResult:  # type: ignore[type-arg]
+    """Every account's true balances (a row per change), as the venues hold them internally."""
+    scenario = catalog.load(context.partition_key)
+    truth = account_truth(scenario.spec.accounts, scenario.start)
+    return storage.store("audit.account_balances", scenario.id, truth)
+
+
+@asset(
+    key=["prod", "account_balances"],
+    deps=[true_balances],
+    partitions_def=scenario_partitions,
+    check_specs=check_specs("prod.account_balances"),
+    group_name=GROUP,
+)
+def balance_snapshots(
+    context: AssetExecutionContext, catalog: ScenarioCatalog, storage: Storage
+) -> MaterializeResult:  # type: ignore[type-arg]
+    """Balance snapshots as a production poller of the venue APIs saw them, with API latency."""
+    scenario = catalog.load(context.partition_key)
+    truth = storage.read("audit.account_balances", scenario.id)
+    snapshots = publish_balances(truth, scenario.start, scenario.end, seed=scenario.spec.seed)
+    return storage.store("prod.account_balances", scenario.id, snapshots)

@@ -1,0 +1,40 @@
+"""Replays through the real Dagster graph into temporary directories, never into the checkout."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import pytest
+from dagster import DagsterInstance
+
+from pipelines.definitions import build_definitions
+from pipelines.resources.catalog import ScenarioCatalog
+from pipelines.runner import ReplayOutcome, replay
+
+HERE = Path(__file__).parent
+SHORT_CRASH = HERE / "scenarios" / "short_crash.yaml"
+
+Replayer = Callable[[Path, list[Path | str]], list[ReplayOutcome]]
+
+
+def replay_into(data_dir: Path, targets: list[Path | str]) -> list[ReplayOutcome]:
+    """Admit scenario files like the CLI does, then replay them in an ephemeral instance."""
+    catalog = ScenarioCatalog(user_dir=str(data_dir / "scenarios"))
+    ids = [catalog.admit(t).id if isinstance(t, Path) else t for t in targets]
+    with DagsterInstance.ephemeral() as instance:
+        outcomes = replay(build_definitions(data_dir), instance, ids)
+    for outcome in outcomes:
+        assert outcome.success, outcome.error
+    return outcomes
+
+
+def lake_table(data_dir: Path, table: str, scenario_id: str) -> pl.DataFrame:
+    schema, name = table.split(".")
+    return pl.read_parquet(data_dir / "lake" / schema / name / f"scenario={scenario_id}")
+
+
+@pytest.fixture(scope="session")
+def library_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("library")
+    replay_into(data_dir, ["market_crash", "usdt_depeg"])
+    return data_dir

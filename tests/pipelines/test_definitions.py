@@ -1,0 +1,52 @@
+"""The Dagster graph: it loads, its shape is what we mean it to be, and the monitor's inputs
+are production tables only."""
+
+from pathlib import Path
+
+from dagster import AssetKey
+
+from pipelines.definitions import build_definitions
+
+EXPECTED_ASSETS = {
+    "raw/candles",
+    "market/candles",
+    "audit/injections",
+    "audit/reference_prices",
+    "prod/market_ticks",
+    "audit/account_balances",
+    "prod/account_balances",
+    "risk/signals",
+    "risk/alerts",
+    "risk/compliance_status",
+    "audit/scenario_results",
+    "audit/unexplained_alerts",
+}
+
+
+def graph(tmp_path: Path) -> dict[str, set[str]]:
+    repository = build_definitions(tmp_path).get_repository_def()
+    asset_graph = repository.asset_graph
+    return {
+        key.to_user_string(): {p.to_user_string() for p in asset_graph.get(key).parent_keys}
+        for key in asset_graph.get_all_asset_keys()
+    }
+
+
+def test_asset_keys_snapshot(tmp_path: Path) -> None:
+    assert set(graph(tmp_path)) == EXPECTED_ASSETS
+
+
+def test_risk_monitor_depends_on_prod_tables_only(tmp_path: Path) -> None:
+    parents = graph(tmp_path)
+    for table in ("risk/signals", "risk/alerts", "risk/compliance_status"):
+        assert parents[table] == {"prod/market_ticks", "prod/account_balances"}
+
+
+def test_every_asset_is_partitioned_by_scenario_and_checked(tmp_path: Path) -> None:
+    repository = build_definitions(tmp_path).get_repository_def()
+    asset_graph = repository.asset_graph
+    checked = {key.asset_key for key in asset_graph.asset_check_keys}
+    for key in asset_graph.get_all_asset_keys():
+        assert asset_graph.get(key).partitions_def is not None, key
+        assert key in checked, key
+    assert AssetKey(["prod", "market_ticks"]) in checked
