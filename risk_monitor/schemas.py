@@ -10,15 +10,15 @@ UTC_US = pl.Datetime("us", "UTC")
 
 # Inputs (prod.*)
 MARKET_TICKS = pl.Schema(
-    {"ts": UTC_US, "pair": pl.String, "price": pl.Float64, "available_at": UTC_US}
+    {"ts": UTC_US, "pair": pl.String(), "price": pl.Float64(), "available_at": UTC_US}
 )
 ACCOUNT_BALANCES = pl.Schema(
     {
         "ts": UTC_US,
-        "account_id": pl.String,
-        "venue": pl.String,
-        "asset": pl.String,
-        "balance": pl.Float64,
+        "account_id": pl.String(),
+        "venue": pl.String(),
+        "asset": pl.String(),
+        "balance": pl.Float64(),
         "available_at": UTC_US,
     }
 )
@@ -27,26 +27,26 @@ ACCOUNT_BALANCES = pl.Schema(
 SIGNALS = pl.Schema(
     {
         "ts": UTC_US,
-        "rule": pl.String,
-        "subject": pl.String,
-        "value": pl.Float64,
-        "warning_level": pl.Float64,
-        "breach_level": pl.Float64,
-        "state": pl.String,
+        "rule": pl.String(),
+        "subject": pl.String(),
+        "value": pl.Float64(),
+        "warning_level": pl.Float64(),
+        "breach_level": pl.Float64(),
+        "state": pl.String(),
     }
 )
 ALERTS = pl.Schema(
     {
         "ts": UTC_US,
-        "rule": pl.String,
-        "subject": pl.String,
-        "severity": pl.String,
-        "event": pl.String,
-        "value": pl.Float64,
-        "threshold": pl.Float64,
-        "message": pl.String,
+        "rule": pl.String(),
+        "subject": pl.String(),
+        "severity": pl.String(),
+        "event": pl.String(),
+        "value": pl.Float64(),
+        "threshold": pl.Float64(),
+        "message": pl.String(),
     }
 )
 COMPLIANCE_STATUS = pl.Schema(
-    {"ts": UTC_US, "mandate": pl.String, "status": pl.String, "rules_in_breach": pl.String}
+    {"ts": UTC_US, "mandate": pl.String(), "status": pl.String(), "rules_in_breach": pl.String()}
 )

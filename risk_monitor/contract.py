@@ -1,0 +1,101 @@
+"""The input contract, checked at the door: declared columns and dtypes, no nulls, sane values.
+
+Extra columns are dropped, so nothing downstream can come to depend on them.
+"""
+
+import polars as pl
+
+from risk_monitor.errors import InputContractError
+from risk_monitor.schemas import ACCOUNT_BALANCES, MARKET_TICKS
+
+MARKET_TICKS_TABLE = "prod.market_ticks"
+ACCOUNT_BALANCES_TABLE = "prod.account_balances"
+
+
+def describe_dtype(dtype: pl.DataType) -> str:
+    """Short dtype names for messages: "Datetime(us, UTC)" rather than polars' long repr."""
+    if isinstance(dtype, pl.Datetime):
+        zone = f", {dtype.time_zone}" if dtype.time_zone else ""
+        return f"Datetime({dtype.time_unit}{zone})"
+    return str(dtype)
+
+
+def _schema_problems(frame: pl.DataFrame, table: str, schema: pl.Schema) -> list[str]:
+    problems = []
+    for column, expected in schema.items():
+        actual = frame.schema.get(column)
+        if actual is None:
+            problems.append(f"{table}: missing column {column!r} ({describe_dtype(expected)})")
+        elif actual != expected:
+            problems.append(
+                f"{table}: column {column!r} has type {describe_dtype(actual)}, "
+                f"expected {describe_dtype(expected)}"
+            )
+    return problems
+
+
+def _first_bad_row(frame: pl.DataFrame, bad: pl.Expr) -> tuple[int, int] | None:
+    """(count, index of the first row) where `bad` holds, or None if no row is bad."""
+    rows = frame.with_row_index("row").filter(bad)["row"]
+    return None if rows.is_empty() else (rows.len(), int(rows[0]))
+
+
+def _value_problems(frame: pl.DataFrame, table: str, rules: dict[str, pl.Expr]) -> list[str]:
+    problems = []
+    for complaint, bad in rules.items():
+        found = _first_bad_row(frame, bad)
+        if found is not None:
+            count, first = found
+            problems.append(f"{table}: {complaint} in {count} row(s), first at row {first}")
+    return problems
+
+
+def _checked(
+    frame: pl.DataFrame, table: str, schema: pl.Schema, rules: dict[str, pl.Expr]
+) -> pl.DataFrame:
+    problems = _schema_problems(frame, table, schema)
+    if problems:
+        raise InputContractError("\n".join(problems))
+    declared = frame.select(schema.names())
+    null_rules = {f"column {c!r} is null": pl.col(c).is_null() for c in schema.names()}
+    problems = _value_problems(declared, table, null_rules)
+    if not problems:  # value rules only make sense on complete rows: nulls are reported alone
+        problems = _value_problems(declared, table, rules)
+    if problems:
+        raise InputContractError("\n".join(problems))
+    return declared
+
+
+# an API cannot show something before it happened: a row visible before its own ts is corrupt
+_PUBLISHED_AFTER_EVENT = {
+    "column 'available_at' is earlier than 'ts'": pl.col("available_at") < pl.col("ts")
+}
+
+
+def checked_market_ticks(frame: pl.DataFrame) -> pl.DataFrame:
+    """prod.market_ticks restricted to its declared columns, or InputContractError."""
+    price, pair = pl.col("price"), pl.col("pair")
+    return _checked(
+        frame,
+        MARKET_TICKS_TABLE,
+        MARKET_TICKS,
+        {
+            # prices are inverted (USD/X) and multiplied into values: 0, inf or NaN poison both
+            "column 'price' is not a positive finite number": ~(price.is_finite() & (price > 0)),
+            "column 'pair' is not of the form 'BASE/QUOTE'": ~pair.str.contains(r"^[^/]+/[^/]+$"),
+            **_PUBLISHED_AFTER_EVENT,
+        },
+    )
+
+
+def checked_account_balances(frame: pl.DataFrame) -> pl.DataFrame:
+    """prod.account_balances restricted to its declared columns, or InputContractError."""
+    return _checked(
+        frame,
+        ACCOUNT_BALANCES_TABLE,
+        ACCOUNT_BALANCES,
+        {
+            "column 'balance' is not a finite number": ~pl.col("balance").is_finite(),
+            **_PUBLISHED_AFTER_EVENT,
+        },
+    )

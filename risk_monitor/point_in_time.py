@@ -1,0 +1,81 @@
+"""Point-in-time views: at each evaluation time, only what had been published by then.
+
+This is the monitor's no-look-ahead guarantee. At evaluation time t a row counts only if
+`available_at <= t`, and for each key the newest such row is used. Each view is one backward as-of
+join on `available_at`, by key, vectorised over the whole evaluation grid.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import polars as pl
+
+from risk_monitor.schemas import UTC_US
+
+
+def _as_utc(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None:
+        # a naive time is ambiguous: it would silently shift the grid by the host's UTC offset
+        raise ValueError(f"{name} must be timezone-aware, got naive {moment.isoformat()}")
+    return moment.astimezone(UTC)
+
+
+def evaluation_grid(start: datetime, end: datetime, interval: timedelta) -> pl.DataFrame:
+    """The evaluation times start, start + interval, ... <= end, as a one-column frame `ts`."""
+    start, end = _as_utc(start, "start"), _as_utc(end, "end")
+    if end < start:
+        raise ValueError(f"end ({end.isoformat()}) is before start ({start.isoformat()})")
+    times = pl.datetime_range(
+        start, end, interval, closed="both", time_unit="us", time_zone="UTC", eager=True
+    )
+    return pl.DataFrame({"ts": times.cast(UTC_US)})
+
+
+def publications(rows: pl.DataFrame, keys: Sequence[str], values: Sequence[str]) -> pl.DataFrame:
+    """Per key, the rows worth using from the moment they were published: (*keys, available_at,
+    *values), sorted by available_at.
+
+    Of the rows visible at any time, the one used is the newest event (largest ts); a tie goes to
+    the later publication, then to the larger value, so input row order never matters.
+    """
+    ts, available_at = pl.col("ts"), pl.col("available_at")
+    # a row published after a newer event for the same key is already stale on arrival: it must
+    # not replace the newer one (a late correction of the same ts still applies)
+    newest_so_far = ts == ts.cum_max().over(keys)
+    # of several rows published at the same instant, the newest event (sorted last) wins
+    last_at_its_instant = (available_at != available_at.shift(-1).over(keys)).fill_null(True)
+    return (
+        # sorting on time and values (not keys: every step below is per key) fixes the order
+        rows.sort("available_at", "ts", *values)
+        .lazy()
+        .filter(newest_so_far)
+        .filter(last_at_its_instant)
+        .select(*keys, "available_at", *values)
+        .collect()
+    )
+
+
+def as_of(frame: pl.DataFrame, published: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """`frame` (ts ascending within each key) plus the values of the newest publication with
+    `available_at <= ts` for its key; null where none was visible yet."""
+    return frame.join_asof(
+        published,
+        left_on="ts",
+        right_on="available_at",
+        by=list(keys),
+        strategy="backward",
+        # both sides are sorted as documented; polars cannot verify sortedness with `by` groups
+        check_sortedness=False,
+    ).drop("available_at")
+
+
+def latest_visible(
+    rows: pl.DataFrame, grid: pl.DataFrame, keys: Sequence[str], values: Sequence[str]
+) -> pl.DataFrame:
+    """ts × every key in `rows` → `values` visible at ts (null before the key's first row).
+
+    Columns: ts, *keys, *values; ordered by ts, then key.
+    """
+    published = publications(rows, keys, values)
+    every_key = published.select(keys).unique().sort(keys)
+    return as_of(grid.join(every_key, how="cross"), published, keys)

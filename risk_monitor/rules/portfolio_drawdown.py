@@ -1,0 +1,60 @@
+"""portfolio_drawdown: how far each account's mark-to-market value is below its recent peak.
+
+V(t) = Σ balance × USD price over the account's balances visible at t. It is unknown (null) until
+a balance is visible, and while any visible non-zero balance has no visible price: a partial sum
+would look like a loss. value(t) = 1 − V(t) / peak(t), peak = max of V over (t − lookback, t].
+"""
+
+import polars as pl
+
+from risk_monitor.config_types import Duration
+from risk_monitor.levels import RULE_SIGNAL, LevelLimits
+from risk_monitor.rules.inputs import RuleInputs
+
+
+class PortfolioDrawdownLimits(LevelLimits):
+    """Levels are fractions of the peak (0.05 = 5% below it); `lookback` bounds the peak's age."""
+
+    lookback: Duration
+
+
+def _account_values(inputs: RuleInputs) -> pl.DataFrame:
+    """ts × account_id → value (null while not fully known), ordered by ts, then account."""
+    # an asset whose balance is zero everywhere needs no price: it contributes nothing
+    inputs.usd_quotes.require(inputs.assets_in_balances(held_only=True))
+    balance, worth = pl.col("balance"), pl.col("worth")
+    return (
+        inputs.usd_quotes.attach(inputs.visible_balances)
+        .with_columns(
+            worth=pl.when(balance == 0).then(pl.lit(0.0)).otherwise(balance * pl.col("usd_price"))
+        )
+        .group_by("ts", "account_id", maintain_order=True)
+        .agg(
+            value=worth.sum(),
+            any_visible=balance.is_not_null().any(),
+            all_priced=(balance.is_null() | worth.is_not_null()).all(),
+        )
+        .select(
+            "ts",
+            "account_id",
+            value=pl.when(pl.col("any_visible") & pl.col("all_priced")).then(pl.col("value")),
+        )
+    )
+
+
+def portfolio_drawdown(inputs: RuleInputs, limits: PortfolioDrawdownLimits) -> pl.DataFrame:
+    """One row per evaluation time × account (subject = account_id); RULE_SIGNAL."""
+    value = pl.col("value")
+    peak = value.rolling_max_by("ts", window_size=limits.lookback).over("account_id")
+    return (
+        _account_values(inputs)
+        .with_columns(peak=peak)
+        .select(
+            "ts",
+            subject="account_id",
+            # with no positive peak there is nothing to draw down from: the ratio means nothing
+            value=pl.when(pl.col("peak") > 0).then(1.0 - value / pl.col("peak")),
+            armed=pl.lit(True),
+        )
+        .cast(RULE_SIGNAL)
+    )
