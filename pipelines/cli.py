@@ -179,3 +179,7 @@ def _rel(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+if __name__ == "__main__":
+    main()

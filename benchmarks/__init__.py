@@ -1,0 +1,1 @@
+"""Performance harness: `make bench` (python -m benchmarks)."""
