@@ -7,7 +7,6 @@ monitor's blind spots.
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
 
 import polars as pl
 
@@ -19,7 +18,6 @@ from scenarios.universe import QUOTE_CURRENCY, STABLECOINS, split_pair
 # short of it in floating point; an absolute slack far below any meaningful magnitude absorbs that.
 FLOAT_SLACK = 1e-9
 
-P = TypeVar("P")
 OnsetFn = Callable[[TypedInjection, pl.DataFrame, float], datetime | None]
 
 
@@ -47,7 +45,7 @@ def crash_onset(
     injection: TypedInjection, reference_prices: pl.DataFrame, material: float
 ) -> datetime | None:
     """First time any affected asset's USD price is `material` below its chaos-free price."""
-    params = _params(injection, CrashParams)
+    params = injection.params_as(CrashParams)
     pairs = _pairs(reference_prices)
     usd_pairs = {asset: _usd_pair(asset, pairs) for asset in _crashed_assets(params, pairs)}
     unpriced = [asset for asset, found in usd_pairs.items() if found is None]
@@ -74,7 +72,7 @@ def depeg_onset(
     injection: TypedInjection, reference_prices: pl.DataFrame, material: float
 ) -> datetime | None:
     """First time the stablecoin's USD price is at least `material` away from 1.00."""
-    params = _params(injection, DepegParams)
+    params = injection.params_as(DepegParams)
     found = _usd_pair(params.asset, _pairs(reference_prices))
     if found is None:
         raise ValueError(
@@ -98,15 +96,6 @@ def describe_condition(injection: TypedInjection, material: float) -> str:
     if isinstance(injection.params, DepegParams):
         return f"{injection.params.asset} off its peg by ≥ {percent}"
     return f"{KINDS[injection.kind].material_meaning} ≥ {material:g}"
-
-
-def _params(injection: TypedInjection, expected: type[P]) -> P:
-    if not isinstance(injection.params, expected):
-        raise TypeError(
-            f"injection {injection.id!r} of kind {injection.kind!r} carries "
-            f"{type(injection.params).__name__}, expected {expected.__name__}"
-        )
-    return injection.params
 
 
 def _pairs(reference_prices: pl.DataFrame) -> set[str]:

@@ -1,7 +1,7 @@
 """The scenario file model (DESIGN.md's user-facing contract), as frozen pydantic models."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -15,6 +15,7 @@ from pydantic import (
 from scenarios.injections import KINDS, Duration, Profile, Target
 from scenarios.universe import split_pair
 
+P = TypeVar("P", bound=Profile)
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=64)]
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITY_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2, "critical": 3}
@@ -141,6 +142,15 @@ class TypedInjection(BaseModel):
     kind: str
     start_ts: datetime
     params: Profile
+
+    def params_as(self, expected: type[P]) -> P:
+        """The parameters as the model their kind registered, for code that handles one kind."""
+        if not isinstance(self.params, expected):
+            raise TypeError(
+                f"injection {self.id!r} of kind {self.kind!r} carries "
+                f"{type(self.params).__name__}, expected {expected.__name__}"
+            )
+        return self.params
 
     def end_ts(self, scenario_end: datetime) -> datetime:
         lasting = self.params.duration()

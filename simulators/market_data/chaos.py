@@ -8,11 +8,10 @@ aimed at other targets (exchange, custodian, strategy) belong to those simulator
 import functools
 import operator
 from collections.abc import Callable, Sequence
-from typing import TypeVar
 
 import polars as pl
 
-from scenarios.injections import CrashParams, DepegParams, Profile
+from scenarios.injections import CrashParams, DepegParams
 from scenarios.model import TypedInjection
 from scenarios.universe import STABLECOINS
 from simulators.market_data.errors import MarketDataError
@@ -29,7 +28,6 @@ CHAOS_LEGS = pl.Schema(
 PEGGED = frozenset(DEFAULT_ANCHORS) | frozenset(STABLECOINS)
 
 Transform = Callable[[TypedInjection, Sequence[str]], pl.Expr]
-P = TypeVar("P", bound=Profile)
 
 
 def apply_chaos(legs: pl.DataFrame, injections: Sequence[TypedInjection]) -> pl.DataFrame:
@@ -47,7 +45,7 @@ def apply_chaos(legs: pl.DataFrame, injections: Sequence[TypedInjection]) -> pl.
 
 def crash(injection: TypedInjection, assets: Sequence[str]) -> pl.Expr:
     """Prices fall by `drop` at full intensity: `params.assets`, or every non-pegged asset."""
-    params = _params(injection, CrashParams)
+    params = injection.params_as(CrashParams)
     hit = params.assets if params.assets is not None else [a for a in assets if a not in PEGGED]
     drop = params.drop * intensity(pl.col("ts"), injection.start_ts, params)
     return _on(hit, 1.0 - drop)
@@ -55,7 +53,7 @@ def crash(injection: TypedInjection, assets: Sequence[str]) -> pl.Expr:
 
 def depeg(injection: TypedInjection, assets: Sequence[str]) -> pl.Expr:
     """The stablecoin's USD price moves from its market value towards `to` × that value."""
-    params = _params(injection, DepegParams)
+    params = injection.params_as(DepegParams)
     move = (params.to - 1.0) * intensity(pl.col("ts"), injection.start_ts, params)
     return _on([params.asset], 1.0 + move)
 
@@ -68,15 +66,6 @@ def _transform(kind: str) -> Transform:
         known = ", ".join(sorted(TRANSFORMS))
         raise MarketDataError(f"no market_data transform for kind {kind!r}; known: {known}")
     return TRANSFORMS[kind]
-
-
-def _params(injection: TypedInjection, expected: type[P]) -> P:
-    if not isinstance(injection.params, expected):
-        raise TypeError(
-            f"injection {injection.id!r}: expected {expected.__name__}, "
-            f"got {type(injection.params).__name__}"
-        )
-    return injection.params
 
 
 def _on(assets: Sequence[str], factor: pl.Expr) -> pl.Expr:
