@@ -1,0 +1,1 @@
+"""Real market data in: ccxt and CoinGecko fetchers, a validated Parquet day cache, ingest runs."""
