@@ -158,19 +158,13 @@ def _resolve(catalog: ScenarioCatalog, targets: tuple[str, ...]) -> list[ValidSc
 def _read_results(lake_dir: Path, scenario_ids: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     from pipelines.resources.lake import Lake
 
+    if not scenario_ids:
+        empty = pl.DataFrame(schema={"scenario_id": pl.String(), "status": pl.String()})
+        return empty, empty
     lake = Lake(root=str(lake_dir))
-    results = [
-        lake.read("audit", "scenario_results", s).select(pl.lit(s).alias("scenario_id"), pl.all())
-        for s in scenario_ids
-    ]
-    noise = [
-        lake.read("audit", "unexplained_alerts", s).select(pl.lit(s).alias("scenario_id"), pl.all())
-        for s in scenario_ids
-    ]
-    empty = pl.DataFrame(schema={"scenario_id": pl.String(), "status": pl.String()})
     return (
-        pl.concat(results) if results else empty,
-        pl.concat(noise) if noise else empty,
+        lake.read_stored("audit", "scenario_results", scenario_ids),
+        lake.read_stored("audit", "unexplained_alerts", scenario_ids),
     )
 
 

@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
+from scenarios.durations import parse_duration
+from simulators.market_data.candles import CANDLE_INVARIANTS
 from simulators.schemas import CANDLES
-
-_UNITS = {"m": 60, "h": 3600, "d": 86400}
 
 
 class CandleValidationError(ValueError):
@@ -14,11 +14,13 @@ class CandleValidationError(ValueError):
 
 
 def timeframe_seconds(timeframe: str) -> int:
-    """'1m' -> 60, '5m' -> 300, '1h' -> 3600, '1d' -> 86400."""
-    unit = timeframe[-1:]
-    if unit not in _UNITS or not timeframe[:-1].isdigit() or int(timeframe[:-1]) <= 0:
+    """'1m' -> 60, '5m' -> 300, '1h' -> 3600, '1d' -> 86400: whole minutes, hours or days."""
+    if timeframe[-1:] not in ("m", "h", "d"):
         raise ValueError(f"unsupported timeframe {timeframe!r}")
-    return int(timeframe[:-1]) * _UNITS[unit]
+    seconds = int(parse_duration(timeframe).total_seconds())
+    if seconds <= 0:
+        raise ValueError(f"unsupported timeframe {timeframe!r}")
+    return seconds
 
 
 def day_start(day: date) -> datetime:
@@ -81,15 +83,7 @@ def _shape_problems(frame: pl.DataFrame, start: datetime, end: datetime) -> list
 
 
 def _price_problems(frame: pl.DataFrame) -> list[str]:
-    checks = {
-        "non-finite price or volume": ~pl.all_horizontal(
-            pl.col("open", "high", "low", "close", "volume").is_finite()
-        ),
-        "non-positive price": pl.min_horizontal("open", "high", "low", "close") <= 0,
-        "high < low": pl.col("high") < pl.col("low"),
-        "open outside [low, high]": ~pl.col("open").is_between(pl.col("low"), pl.col("high")),
-        "close outside [low, high]": ~pl.col("close").is_between(pl.col("low"), pl.col("high")),
-        "negative volume": pl.col("volume") < 0,
-    }
-    counts = frame.select(**{label: bad.sum() for label, bad in checks.items()}).row(0, named=True)
+    counts = frame.select(**{label: bad.sum() for label, bad in CANDLE_INVARIANTS.items()}).row(
+        0, named=True
+    )
     return [f"{count} rows with {label}" for label, count in counts.items() if count]

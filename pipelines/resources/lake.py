@@ -45,6 +45,10 @@ class Lake(ConfigurableResource):  # type: ignore[type-arg]
             )
         return pl.read_parquet(path).drop("scenario_id")
 
+    def read_stored(self, schema: str, table: str, scenario_ids: list[str]) -> pl.DataFrame:
+        """Several scenarios' partitions as stored, `scenario_id` column included."""
+        return pl.read_parquet([self.path(schema, table, s) for s in scenario_ids])
+
 
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()

@@ -28,15 +28,14 @@ class BundledMarketSource(ConfigurableResource):  # type: ignore[type-arg]
         """Every bundled series that covers [start, end), the finest timeframe per pair, cut to
         the candles that overlap the window."""
         chosen: dict[str, dict[str, object]] = {}
+        steps: dict[str, timedelta] = {}
         for entry in self.manifest():
-            first = _utc(entry["first"])
-            last = _utc(entry["last"]) + parse_duration(str(entry["timeframe"]))
-            if first > start or last < end:
+            step = parse_duration(str(entry["timeframe"]))
+            if _utc(entry["first"]) > start or _utc(entry["last"]) + step < end:
                 continue
             pair = str(entry["pair"])
-            step = parse_duration(str(entry["timeframe"]))
-            if pair not in chosen or step < parse_duration(str(chosen[pair]["timeframe"])):
-                chosen[pair] = entry
+            if pair not in chosen or step < steps[pair]:
+                chosen[pair], steps[pair] = entry, step
         if not chosen:
             raise MarketDataUnavailable(
                 f"no bundled series covers {start:%Y-%m-%dT%H:%MZ}..{end:%Y-%m-%dT%H:%MZ}; "

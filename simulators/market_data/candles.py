@@ -9,17 +9,19 @@ class CandleError(ValueError):
     """A candle that cannot be replayed, named by pair, timeframe and open time."""
 
 
-_RULES: tuple[tuple[str, pl.Expr], ...] = (
-    ("price is zero or negative", pl.min_horizontal("open", "high", "low", "close") <= 0),
-    ("high is below low", pl.col("high") < pl.col("low")),
-    (
-        "open or close outside [low, high]",
-        (pl.max_horizontal("open", "close") > pl.col("high"))
-        | (pl.min_horizontal("open", "close") < pl.col("low")),
+# What a real candle must satisfy, each as the expression that finds the rows breaking it. The
+# clean-candles stage and the ingestion cache both check these, so they cannot drift apart.
+CANDLE_INVARIANTS: dict[str, pl.Expr] = {
+    "a price is missing": pl.any_horizontal(pl.col("open", "high", "low", "close").is_null()),
+    "non-finite price or volume": ~pl.all_horizontal(
+        pl.col("open", "high", "low", "close", "volume").is_finite()
     ),
-    ("volume is negative", pl.col("volume") < 0),
-    ("a price is missing", pl.any_horizontal(pl.col("open", "high", "low", "close").is_null())),
-)
+    "non-positive price": pl.min_horizontal("open", "high", "low", "close") <= 0,
+    "high < low": pl.col("high") < pl.col("low"),
+    "open outside [low, high]": ~pl.col("open").is_between(pl.col("low"), pl.col("high")),
+    "close outside [low, high]": ~pl.col("close").is_between(pl.col("low"), pl.col("high")),
+    "negative volume": pl.col("volume") < 0,
+}
 
 
 def validate_candles(candles: pl.DataFrame) -> pl.DataFrame:
@@ -30,7 +32,7 @@ def validate_candles(candles: pl.DataFrame) -> pl.DataFrame:
     duplicated = ordered.filter(pl.struct("pair", "ts").is_duplicated())
     if duplicated.height:
         raise CandleError(f"{_where(duplicated.row(0, named=True))}: duplicate candle")
-    for problem, condition in _RULES:
+    for problem, condition in CANDLE_INVARIANTS.items():
         bad = ordered.filter(condition)
         if bad.height:
             raise CandleError(f"{_where(bad.row(0, named=True))}: {problem} ({bad.height} rows)")
