@@ -31,6 +31,9 @@ CONTRACTS: dict[str, TableContract] = {
     for c in (
         TableContract("raw", "candles", sim.CANDLES, ("pair", "ts"), "ts", ("pair",)),
         TableContract("market", "candles", sim.CANDLES, ("pair", "ts"), "ts", ("pair",)),
+        TableContract(
+            "market", "candle_repairs", sim.CANDLE_REPAIRS, ("pair", "ts", "field"), "ts", ("pair",)
+        ),
         TableContract("audit", "injections", INJECTIONS, ("injection_id",), "start_ts"),
         TableContract(
             "audit", "reference_prices", sim.REFERENCE_PRICES, ("pair", "ts"), "ts", ("pair",)

@@ -1,5 +1,6 @@
 """The scenario file model (DESIGN.md's user-facing contract), as frozen pydantic models."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -65,8 +66,33 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+SOURCE_FORMS = ("bundled", "cache", "coingecko", "ccxt:<exchange id>", "file:<exchange>")
+
+
+def _market_source(value: str) -> str:
+    """Where the candles come from; the pipeline resolves the name, the file only names it."""
+    kind, _, name = value.partition(":")
+    named = kind in ("ccxt", "file") and re.fullmatch(r"[A-Za-z0-9_.-]+", name) is not None
+    if value in ("bundled", "cache", "coingecko") or named:
+        return value
+    raise ValueError(f"unknown market source {value!r}; expected one of {', '.join(SOURCE_FORMS)}")
+
+
+class Cleaning(Strict):
+    """The repairs a scenario accepts on real candles; anything else is an error at the door."""
+
+    fill_gaps: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        default=0, description="forward-fill runs of at most this many missing bars"
+    )
+    clip_wicks: bool = Field(default=False, description="clip outlier wicks to the candle body")
+    wick_limit: Annotated[float, Field(gt=0, le=10)] = Field(
+        default=0.05, description="a wick this far beyond the body (a fraction) may be an outlier"
+    )
+
+
 class Market(Strict):
-    source: Literal["bundled"] = "bundled"
+    source: Annotated[str, AfterValidator(_market_source)] = "bundled"
+    cleaning: Cleaning = Cleaning()
     start: datetime
     duration: PositiveDuration
     resolution: PositiveDuration = timedelta(seconds=1)

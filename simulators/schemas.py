@@ -20,6 +20,22 @@ CANDLES = pl.Schema(
     }
 )
 
+# market.candle_repairs: every change the clean-candles stage made to a real candle, and why:
+# `wick_clipped` (field high/low, original and clipped price) or `gap_filled` (a flat candle at
+# the last close where the source had none; original is null).
+CANDLE_REPAIRS = pl.Schema(
+    {
+        "ts": UTC_US,
+        "source": pl.String(),
+        "pair": pl.String(),
+        "timeframe": pl.String(),
+        "repair": pl.String(),
+        "field": pl.String(),
+        "original": pl.Float64(),
+        "repaired": pl.Float64(),
+    }
+)
+
 # audit.reference_prices: the true price path per pair at replay resolution, after chaos
 # (`price`) and without it (`price_clean`), so the judge can measure what was injected.
 REFERENCE_PRICES = pl.Schema(

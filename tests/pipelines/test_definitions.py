@@ -10,6 +10,7 @@ from pipelines.definitions import build_definitions
 EXPECTED_ASSETS = {
     "raw/candles",
     "market/candles",
+    "market/candle_repairs",
     "audit/injections",
     "audit/reference_prices",
     "prod/market_ticks",
