@@ -4,6 +4,7 @@ Onsets come from audit truth (`correlator.onset`); the monitor's alerts are only
 being judged, never the evidence for when the condition began.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,23 +17,47 @@ from correlator.detail import (
     must_not_fire_sentence,
     name_injection,
 )
+from correlator.market_truth import describe_market_condition, market_material, market_onset
 from correlator.onset import describe_condition, material_for, onset_ts
 from correlator.schemas import SCENARIO_RESULTS
 from scenarios import SEVERITY_RANK, ValidScenario
-from scenarios.model import Expectation
+from scenarios.model import MARKET, Expectation
 
 MUST_NOT_FIRE_PREFIX = "must_not_fire:"
 
 
+@dataclass(frozen=True)
+class Truth:
+    """The audit tables an onset is measured on."""
+
+    reference_prices: pl.DataFrame
+    account_truth: pl.DataFrame | None
+
+
+@dataclass(frozen=True)
+class Cause:
+    """What an expectation responds to: since when an alert can answer it, and its onset."""
+
+    name: str
+    condition: str
+    since: datetime
+    onset: datetime | None
+
+
 def score_scenario(
-    scenario: ValidScenario, reference_prices: pl.DataFrame, alerts: pl.DataFrame
+    scenario: ValidScenario,
+    reference_prices: pl.DataFrame,
+    alerts: pl.DataFrame,
+    account_truth: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """SCENARIO_RESULTS rows: expectations in file order, then must_not_fire rules in file order."""
+    """SCENARIO_RESULTS rows: expectations in file order, then must_not_fire rules in file order.
+
+    `account_truth` (audit.account_balances) is needed only by `caused_by: market` drawdowns of
+    a desk's value.
+    """
     raised = _raised(alerts)
-    rows = [
-        _score_expectation(scenario, e, reference_prices, raised)
-        for e in scenario.spec.expectations
-    ]
+    truth = Truth(reference_prices, account_truth)
+    rows = [_score_expectation(scenario, e, truth, raised) for e in scenario.spec.expectations]
     rows += [_score_must_not_fire(scenario, rule, raised) for rule in scenario.spec.must_not_fire]
     return pl.DataFrame(rows, schema=SCENARIO_RESULTS, orient="row")
 
@@ -60,25 +85,24 @@ def _raised(alerts: pl.DataFrame) -> pl.DataFrame:
 def _score_expectation(
     scenario: ValidScenario,
     expectation: Expectation,
-    reference_prices: pl.DataFrame,
+    truth: Truth,
     raised: pl.DataFrame,
 ) -> dict[str, Any]:
-    injection = scenario.injection(expectation.caused_by)
-    material = material_for(expectation, injection)
-    onset = onset_ts(injection, reference_prices, material)
+    cause = _cause(scenario, expectation, truth)
     matching = raised.filter(
         pl.col("rule") == expectation.alert,
         pl.col("rank") >= SEVERITY_RANK[expectation.severity],
         # An alert raised before anything was injected cannot be a response to the injection.
-        pl.col("ts") >= injection.start_ts,
+        pl.col("ts") >= cause.since,
     )
     first = _first(matching)
+    onset = cause.onset
     latency = first.ts - onset if first is not None and onset is not None else None
     wording = Expected(
         rule=expectation.alert,
         severity=expectation.severity,
-        cause=name_injection(injection.id, injection.kind),
-        condition=describe_condition(injection, material),
+        cause=cause.name,
+        condition=cause.condition,
         sla=expectation.within,
     )
     return {
@@ -116,6 +140,29 @@ def _score_must_not_fire(
         "status": "PASS" if first is None else "FAIL_FALSE_POSITIVE",
         "detail": must_not_fire_sentence(rule, fired.height, first),
     }
+
+
+def _cause(scenario: ValidScenario, expectation: Expectation, truth: Truth) -> Cause:
+    condition = expectation.condition
+    if expectation.caused_by == MARKET and condition is not None:
+        material = market_material(expectation, condition)
+        if condition.asset is None and truth.account_truth is None:
+            raise ValueError(f"expectation {expectation.id!r}: a desk drawdown needs account truth")
+        accounts = truth.account_truth if truth.account_truth is not None else pl.DataFrame()
+        return Cause(
+            name="market",
+            condition=describe_market_condition(condition, material),
+            since=scenario.start,
+            onset=market_onset(condition, material, truth.reference_prices, accounts),
+        )
+    injection = scenario.injection(expectation.caused_by)
+    material = material_for(expectation, injection)
+    return Cause(
+        name=name_injection(injection.id, injection.kind),
+        condition=describe_condition(injection, material),
+        since=injection.start_ts,
+        onset=onset_ts(injection, truth.reference_prices, material),
+    )
 
 
 def _first(sorted_alerts: pl.DataFrame) -> FirstAlert | None:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from scenarios.errors import Problem, ScenarioError, format_loc
 from scenarios.injections import KINDS
-from scenarios.model import Scenario, TypedInjection
+from scenarios.model import MARKET, Expectation, Scenario, TypedInjection
 from scenarios.universe import ASSETS, QUOTE_CURRENCY, STABLECOINS, split_pair
 
 MAX_BYTES = 1_000_000
@@ -94,6 +94,8 @@ def _check_injections(spec: Scenario, out: list[TypedInjection]) -> Iterator[Pro
         path = f"injections[{index}]"
         if injection.id in seen:
             yield Problem(f"{path}.id", f"duplicate injection id {injection.id!r}")
+        if injection.id == MARKET:
+            yield Problem(f"{path}.id", f"{MARKET!r} is reserved for caused_by: {MARKET}")
         seen.add(injection.id)
         kind = KINDS[injection.kind]
         if kind.target != injection.target:
@@ -146,9 +148,40 @@ def _check_references(spec: Scenario) -> Iterator[Problem]:
         if expectation.id in seen:
             yield Problem(f"{path}.id", f"duplicate expectation id {expectation.id!r}")
         seen.add(expectation.id)
-        if expectation.caused_by not in injection_ids:
-            yield Problem(f"{path}.caused_by", f"no injection with id {expectation.caused_by!r}")
+        if expectation.caused_by == MARKET:
+            yield from _check_market_condition(spec, expectation, path)
+        elif expectation.caused_by not in injection_ids:
+            yield Problem(
+                f"{path}.caused_by",
+                f"no injection with id {expectation.caused_by!r} (or {MARKET!r} for the market)",
+            )
+        elif expectation.condition is not None:
+            yield Problem(f"{path}.condition", f"only for caused_by: {MARKET}")
     yield from _check_accounts(spec)
+
+
+def _check_market_condition(
+    spec: Scenario, expectation: Expectation, path: str
+) -> Iterator[Problem]:
+    condition = expectation.condition
+    if condition is None:
+        yield Problem(f"{path}.condition", f"required with caused_by: {MARKET}")
+        return
+    asset = condition.asset
+    if condition.kind == "depeg" and asset not in STABLECOINS:
+        yield Problem(
+            f"{path}.condition.asset", f"expected a stablecoin ({', '.join(STABLECOINS)})"
+        )
+    elif asset is not None and asset not in _usd_valued_assets(spec.market.pairs):
+        yield Problem(
+            f"{path}.condition.asset",
+            f"no {asset}/{QUOTE_CURRENCY} pair in market.pairs to price it",
+        )
+    elif condition.kind == "drawdown" and asset is None and not spec.accounts:
+        yield Problem(
+            f"{path}.condition.asset",
+            "name an asset, or declare accounts: without one there is no desk value to fall",
+        )
 
 
 def _check_accounts(spec: Scenario) -> Iterator[Problem]:

@@ -131,9 +131,33 @@ class Injection(Strict):
         return self.at if isinstance(self.at, datetime) else market_start + self.at
 
 
+MARKET = "market"  # `caused_by: market`: the real market itself is the fault, nothing injected
+
+
+class MarketCondition(Strict):
+    """What the real market must do for a `caused_by: market` expectation to become material.
+
+    drawdown: with `asset`, that asset's USD price falls `material` below its highest price in
+    the trailing `over`; without, an account's USD value does (the desk's own loss). depeg: the
+    stablecoin `asset` is `material` away from 1 USD.
+    """
+
+    kind: Literal["drawdown", "depeg"]
+    asset: str | None = None
+    over: PositiveDuration = timedelta(hours=24)
+
+
+MARKET_MATERIAL_DEFAULTS: dict[str, float] = {"drawdown": 0.05, "depeg": 0.01}
+
+
 class Expectation(Strict):
     id: Identifier
-    caused_by: Identifier
+    caused_by: Identifier = Field(
+        description=f"the injection id whose effect must be detected, or {MARKET!r}"
+    )
+    condition: MarketCondition | None = Field(
+        default=None, description="with caused_by: market, what the market must do"
+    )
     alert: Rule
     severity: Severity
     within: PositiveDuration

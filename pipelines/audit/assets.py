@@ -6,7 +6,7 @@ from correlator import score_scenario, unexplained_alerts
 from pipelines.partitions import scenario_partitions
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.storage import Storage
-from pipelines.simulation.assets import injections, reference
+from pipelines.simulation.assets import injections, reference, true_balances
 from pipelines.specs import check_specs
 
 ALERTS = AssetKey(["risk", "alerts"])
@@ -14,7 +14,7 @@ ALERTS = AssetKey(["risk", "alerts"])
 
 @asset(
     key=["audit", "scenario_results"],
-    deps=[injections, reference, ALERTS],
+    deps=[injections, reference, true_balances, ALERTS],
     partitions_def=scenario_partitions,
     check_specs=check_specs("audit.scenario_results"),
     group_name="audit",
@@ -22,7 +22,8 @@ ALERTS = AssetKey(["risk", "alerts"])
 def scenario_results(
     context: AssetExecutionContext, catalog: ScenarioCatalog, storage: Storage
 ) -> MaterializeResult:  # type: ignore[type-arg]
-    """Per expectation: the ground-truth onset (from audit truth, never from the monitor), the
+    """Per expectation: the ground-truth onset (from audit truth, never from the monitor: the
+    injected effect, or for `caused_by: market` the real prices and the desks' true value), the
     first matching alert, latency against the SLA, and PASS / FAIL_LATE / FAIL_MISSED /
     FAIL_FALSE_POSITIVE; one row per must_not_fire rule."""
     scenario = catalog.load(context.partition_key)
@@ -30,6 +31,7 @@ def scenario_results(
         scenario,
         storage.read("audit.reference_prices", scenario.id),
         storage.read("risk.alerts", scenario.id),
+        storage.read("audit.account_balances", scenario.id),
     )
     passed = results.filter(results["status"] == "PASS").height
     return storage.store(

@@ -34,9 +34,12 @@ class Cut:
     licence: str
 
 
-MAY_2021 = (datetime(2021, 5, 1, tzinfo=UTC), datetime(2021, 5, 8, tzinfo=UTC))
+MAY_2021 = (datetime(2021, 5, 1, tzinfo=UTC), datetime(2021, 5, 20, tzinfo=UTC))
+TERRA_LUNA = (datetime(2022, 5, 7, tzinfo=UTC), datetime(2022, 5, 14, tzinfo=UTC))
+CELSIUS = (datetime(2022, 6, 12, tzinfo=UTC), datetime(2022, 6, 15, tzinfo=UTC))
 FREQTRADE_2021 = "tooyipjee/freqtrade@44523f8d (freqtrade download-data, Binance spot via ccxt)"
 CDD_2021 = "zuvelatamara/Data-Crypto2@54515716 (CryptoDataDownload Binance hourly export)"
+ICAIF = "nl2992/ICAIF_stablecoin-contagion-network@30c8f77b (Binance Vision spot daily klines)"
 
 CUTS = (
     Cut("binance_BTC-USDT_1m_2021-04-20_2021-05-20.csv.gz", "binance", "BTC/USDT", "1m",
@@ -47,6 +50,14 @@ CUTS = (
         *MAY_2021, FREQTRADE_2021, "GPL-3.0"),
     Cut("binance_USDC-USDT_1h_2020-08-01_2021-12-06.csv.gz", "binance", "USDC/USDT", "1h",
         *MAY_2021, CDD_2021, "no licence stated upstream (CryptoDataDownload public export)"),
+    Cut("binance_BTC-USDT_1m_2022-05-01_2022-05-31.csv.gz", "binance", "BTC/USDT", "1m",
+        *TERRA_LUNA, ICAIF, "MIT"),
+    Cut("binance_USDC-USDT_1m_2022-05-01_2022-05-31.csv.gz", "binance", "USDC/USDT", "1m",
+        *TERRA_LUNA, ICAIF, "MIT"),
+    Cut("binance_BTC-USDT_1m_2022-06-12_2022-06-20.csv.gz", "binance", "BTC/USDT", "1m",
+        *CELSIUS, ICAIF, "MIT"),
+    Cut("binance_USDC-USDT_1m_2022-06-12_2022-06-20.csv.gz", "binance", "USDC/USDT", "1m",
+        *CELSIUS, ICAIF, "MIT"),
 )  # fmt: skip
 
 
@@ -54,7 +65,7 @@ def build(origin_dir: Path, bundle_dir: Path) -> list[dict[str, Any]]:
     series: list[dict[str, Any]] = []
     for cut in CUTS:
         frame = (
-            pl.read_csv(origin_dir / cut.origin, try_parse_dates=True)
+            pl.read_csv(origin_dir / cut.origin, try_parse_dates=True, infer_schema_length=None)
             .filter((pl.col("ts") >= cut.start) & (pl.col("ts") < cut.end))
             .with_columns(
                 source=pl.lit(cut.exchange), pair=pl.lit(cut.pair), timeframe=pl.lit(cut.timeframe)

@@ -98,3 +98,47 @@ def test_timeline_lists_injections_with_readable_params() -> None:
     assert row["injection_id"] == "crash"
     assert row["end_ts"] == datetime(2021, 5, 1, 2, tzinfo=UTC)
     assert '"over": "10m"' in row["params"]
+
+
+MARKET_CAUSED = "\n".join(line for line in VALID.splitlines() if "injections" not in line
+                          and "kind: crash" not in line)  # fmt: skip
+
+
+def test_a_market_expectation_needs_a_condition_it_can_measure() -> None:
+    text = MARKET_CAUSED.replace("caused_by: crash,", "caused_by: market,")
+    assert errors_of(text) == [
+        "bad.yaml: expectations[0].condition: required with caused_by: market"
+    ]
+    unpriced = text.replace(
+        "caused_by: market,", "caused_by: market, condition: {kind: drawdown, asset: ETH},"
+    )
+    assert errors_of(unpriced) == [
+        "bad.yaml: expectations[0].condition.asset: no ETH/USD pair in market.pairs to price it"
+    ]
+    not_stable = text.replace(
+        "caused_by: market,", "caused_by: market, condition: {kind: depeg, asset: BTC},"
+    )
+    assert errors_of(not_stable) == [
+        "bad.yaml: expectations[0].condition.asset: expected a stablecoin (USDT)"
+    ]
+    ok = text.replace("caused_by: market,", "caused_by: market, condition: {kind: drawdown},")
+    assert load_scenario(ok, "ok.yaml", RULES).spec.expectations[0].condition is not None
+
+
+def test_a_condition_belongs_only_to_market_expectations_and_market_is_reserved() -> None:
+    text = VALID.replace("caused_by: crash,", "caused_by: crash, condition: {kind: drawdown},")
+    assert errors_of(text) == ["bad.yaml: expectations[0].condition: only for caused_by: market"]
+    reserved = VALID.replace("{id: crash,", "{id: market,").replace(
+        "caused_by: crash", "caused_by: market"
+    )
+    assert "bad.yaml: injections[0].id: 'market' is reserved for caused_by: market" in errors_of(
+        reserved
+    )
+
+
+def test_an_unknown_market_source_lists_the_forms() -> None:
+    text = VALID.replace("market:\n", "market:\n  source: kraken\n")
+    assert errors_of(text) == [
+        "bad.yaml: market.source: unknown market source 'kraken'; expected one of bundled, "
+        "cache, coingecko, ccxt:<exchange id>, file:<exchange>"
+    ]

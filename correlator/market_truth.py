@@ -1,0 +1,102 @@
+"""When the real market made a `caused_by: market` condition material, from audit truth alone.
+
+Nothing was injected, so there is no chaos-free price to compare with: the condition is measured
+on the true reference prices themselves (an asset's fall from its trailing peak, a stablecoin's
+distance from 1 USD) or on each desk's true value, the true balances at true prices.
+"""
+
+from datetime import datetime
+
+import polars as pl
+
+from correlator.onset import FLOAT_SLACK
+from scenarios.durations import format_duration
+from scenarios.model import MARKET_MATERIAL_DEFAULTS, Expectation, MarketCondition
+from scenarios.universe import QUOTE_CURRENCY
+
+
+def market_material(expectation: Expectation, condition: MarketCondition) -> float:
+    if expectation.material is not None:
+        return expectation.material
+    return MARKET_MATERIAL_DEFAULTS[condition.kind]
+
+
+def market_onset(
+    condition: MarketCondition,
+    material: float,
+    reference_prices: pl.DataFrame,
+    account_truth: pl.DataFrame,
+) -> datetime | None:
+    """First `ts` at which the condition holds by at least `material`, else None."""
+    if condition.kind == "depeg":
+        assert condition.asset is not None  # the loader requires it
+        off_peg = (pl.col("usd_price") - 1).abs() >= material - FLOAT_SLACK
+        return _first(usd_prices(reference_prices, [condition.asset]).filter(off_peg))
+    if condition.asset is not None:
+        values = usd_prices(reference_prices, [condition.asset]).rename(
+            {"asset": "subject", "usd_price": "value"}
+        )
+    else:
+        values = account_values(account_truth, reference_prices)
+    peak = pl.col("value").rolling_max_by("ts", window_size=condition.over).over("subject")
+    fallen = 1 - pl.col("value") / peak >= material - FLOAT_SLACK
+    return _first(values.sort("subject", "ts").filter(fallen))
+
+
+def describe_market_condition(condition: MarketCondition, material: float) -> str:
+    """The condition in words for scorecard sentences."""
+    percent = f"{material * 100:g}%"
+    if condition.kind == "depeg":
+        return f"{condition.asset} off its peg by ≥ {percent}"
+    subject = condition.asset or "a desk's value"
+    return f"{subject} ≥ {percent} below its peak of the last {_span(condition)}"
+
+
+def usd_prices(reference_prices: pl.DataFrame, assets: list[str]) -> pl.DataFrame:
+    """ts, asset, usd_price for each asset, read off its X/USD (or inverted USD/X) pair."""
+    pairs = set(reference_prices.get_column("pair").unique().to_list())
+    frames = []
+    for asset in assets:
+        if asset == QUOTE_CURRENCY:
+            grid = reference_prices.select(pl.col("ts").unique().sort())
+            frames.append(grid.with_columns(asset=pl.lit(asset), usd_price=pl.lit(1.0)))
+            continue
+        direct, inverted = f"{asset}/{QUOTE_CURRENCY}", f"{QUOTE_CURRENCY}/{asset}"
+        if direct not in pairs and inverted not in pairs:
+            raise ValueError(f"no {direct} or {inverted} reference prices to value {asset}")
+        pair, price = (
+            (direct, pl.col("price")) if direct in pairs else (inverted, 1 / pl.col("price"))
+        )
+        frames.append(
+            reference_prices.filter(pl.col("pair") == pair).select(
+                "ts", asset=pl.lit(asset), usd_price=price
+            )
+        )
+    return pl.concat(frames).sort("asset", "ts")
+
+
+def account_values(account_truth: pl.DataFrame, reference_prices: pl.DataFrame) -> pl.DataFrame:
+    """ts, subject (account id), value: each account's true USD value at every reference time."""
+    assets = sorted(account_truth.get_column("asset").unique().to_list())
+    prices = usd_prices(reference_prices, assets)
+    holdings = prices.join(account_truth.select("account_id", "asset").unique(), on="asset")
+    balances = account_truth.select("ts", "account_id", "asset", "balance").sort("ts")
+    # Both sides are sorted by ts just above; polars cannot verify that per `by` group.
+    valued = holdings.sort("ts").join_asof(
+        balances, on="ts", by=["account_id", "asset"], check_sortedness=False
+    )
+    return (
+        valued.group_by("account_id", "ts")
+        .agg(value=(pl.col("balance").fill_null(0.0) * pl.col("usd_price")).sum())
+        .select("ts", subject="account_id", value="value")
+        .sort("subject", "ts")
+    )
+
+
+def _first(rows: pl.DataFrame) -> datetime | None:
+    first: datetime | None = rows.select(pl.col("ts").min()).item()
+    return first
+
+
+def _span(condition: MarketCondition) -> str:
+    return format_duration(condition.over)
