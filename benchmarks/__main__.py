@@ -19,7 +19,7 @@ from correlator import score_scenario
 from pipelines import project
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.limits import LimitsLibrary
-from pipelines.resources.market_source import BundledMarketSource
+from pipelines.resources.market_source import MarketSource
 from risk_monitor import evaluate
 from simulators.accounts import account_truth, publish_balances
 from simulators.market_data.publish import publish_ticks
@@ -31,7 +31,7 @@ BASELINE_WINDOW = timedelta(hours=2)
 
 def stage_timings() -> tuple[list[Timing], float]:
     scenario = ScenarioCatalog().load(SCENARIO)
-    candles = BundledMarketSource().candles(scenario.start, scenario.end)
+    candles = MarketSource().candles("bundled", scenario.start, scenario.end)
     reference, _ = reference_prices(candles, scenario)
     ticks = publish_ticks(reference, scenario.spec.seed)
     truth = account_truth(scenario.spec.accounts, scenario.start)

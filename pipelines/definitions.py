@@ -11,7 +11,7 @@ from pipelines.market import assets as market_assets
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.lake import Lake
 from pipelines.resources.limits import LimitsLibrary
-from pipelines.resources.market_source import BundledMarketSource
+from pipelines.resources.market_source import MarketSource
 from pipelines.resources.storage import Storage
 from pipelines.resources.warehouse import Warehouse
 from pipelines.risk import assets as risk_assets
@@ -32,7 +32,7 @@ def build_definitions(data_dir: Path = project.DATA_DIR) -> Definitions:
                 warehouse=Warehouse(path=str(data_dir / "warehouse.duckdb")),
             ),
             "catalog": ScenarioCatalog(user_dir=str(data_dir / "scenarios")),
-            "market_source": BundledMarketSource(),
+            "market_source": MarketSource(cache_dir=str(project.candles_cache_dir(data_dir))),
             "limits_library": LimitsLibrary(),
         },
     )

@@ -83,6 +83,17 @@ class CandleCache:
         frame = pl.concat([pl.read_parquet(p).cast(CANDLES) for p in paths])
         return frame.filter((pl.col("ts") >= start) & (pl.col("ts") < end)).sort("ts")
 
+    def cached_keys(self) -> builtins.list[CacheKey]:
+        """Every key with at least one candle, read from the files (directory names are lossy)."""
+        found = set()
+        for directory in sorted({p.parent for p in self.day_files()}):
+            first = pl.scan_parquet(directory / "*.parquet").select(
+                "source", "pair", "timeframe"
+            ).head(1).collect()  # fmt: skip
+            if first.height:
+                found.add(CacheKey(*first.row(0)))
+        return sorted(found, key=lambda k: (k.source, k.symbol, k.timeframe))
+
     def day_files(self) -> builtins.list[Path]:
         return sorted(self.root.glob("source=*/symbol=*/timeframe=*/date=*.parquet"))
 

@@ -14,7 +14,7 @@ from dagster import (
 
 from pipelines.partitions import scenario_partitions
 from pipelines.resources.catalog import ScenarioCatalog
-from pipelines.resources.market_source import BundledMarketSource
+from pipelines.resources.market_source import MarketSource
 from pipelines.resources.storage import Storage, asset_key
 from pipelines.specs import check_specs
 from simulators.market_data.candles import Cleaning
@@ -30,15 +30,18 @@ from simulators.market_data.candles import clean_candles as clean
 def raw_candles(
     context: AssetExecutionContext,
     catalog: ScenarioCatalog,
-    market_source: BundledMarketSource,
+    market_source: MarketSource,
     storage: Storage,
 ) -> MaterializeResult:  # type: ignore[type-arg]
     """Real exchange candles covering the scenario's market window, as the source holds them."""
     scenario = catalog.load(context.partition_key)
-    candles = market_source.candles(scenario.start, scenario.end)
+    candles = market_source.candles(scenario.spec.market.source, scenario.start, scenario.end)
     pairs = sorted(candles["pair"].unique())
     return storage.store(
-        "raw.candles", scenario.id, candles, metadata={"source_pairs": ", ".join(pairs)}
+        "raw.candles",
+        scenario.id,
+        candles,
+        metadata={"market_source": scenario.spec.market.source, "source_pairs": ", ".join(pairs)},
     )
 
 

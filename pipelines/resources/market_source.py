@@ -1,5 +1,12 @@
-"""Market data from the candles bundled in the repo (data/bundled, described by manifest.yaml)."""
+"""Candles for a scenario's window, from where `market.source` says: the bundle or the cache.
 
+`bundled` reads data/bundled (described by manifest.yaml); `cache` any series `riskproof ingest`
+cached; `ccxt:<id>`, `coingecko` and `file:<exchange>` only that source's. Either way each pair
+comes from the finest timeframe that covers the whole window, so a run never mixes a partial
+1-minute series with an hourly one.
+"""
+
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -7,7 +14,8 @@ import polars as pl
 import yaml
 from dagster import ConfigurableResource
 
-from pipelines.project import BUNDLE_DIR
+from pipelines.ingest.cache import CacheKey, CandleCache
+from pipelines.project import BUNDLE_DIR, candles_cache_dir
 from scenarios.durations import parse_duration
 from simulators.schemas import CANDLES
 
@@ -16,40 +24,108 @@ class MarketDataUnavailable(LookupError):
     pass
 
 
-class BundledMarketSource(ConfigurableResource):  # type: ignore[type-arg]
+@dataclass(frozen=True)
+class Series:
+    """One candidate series for a pair: where it is, its step and the span it covers."""
+
+    pair: str
+    step: timedelta
+    first: datetime
+    last: datetime
+    origin: str  # a bundle file name or a cache source, to break ties the same way every run
+
+
+class MarketSource(ConfigurableResource):  # type: ignore[type-arg]
     bundle_dir: str = str(BUNDLE_DIR)
+    cache_dir: str = str(candles_cache_dir())
+
+    def candles(self, source: str, start: datetime, end: datetime) -> pl.DataFrame:
+        """CANDLES of every pair the source covers over [start, end), cut to the candles that
+        overlap the window."""
+        if source == "bundled":
+            frames = self._bundled(start, end)
+        else:
+            frames = self._cached(source, start, end)
+        return pl.concat(frames).select(CANDLES.names()).cast(CANDLES)
 
     def manifest(self) -> list[dict[str, object]]:
         path = Path(self.bundle_dir) / "manifest.yaml"
         entries = yaml.safe_load(path.read_text(encoding="utf-8"))["series"]
         return list(entries)
 
-    def candles(self, start: datetime, end: datetime) -> pl.DataFrame:
-        """Every bundled series that covers [start, end), the finest timeframe per pair, cut to
-        the candles that overlap the window."""
-        chosen: dict[str, dict[str, object]] = {}
-        steps: dict[str, timedelta] = {}
-        for entry in self.manifest():
-            step = parse_duration(str(entry["timeframe"]))
-            if _utc(entry["first"]) > start or _utc(entry["last"]) + step < end:
-                continue
-            pair = str(entry["pair"])
-            if pair not in chosen or step < steps[pair]:
-                chosen[pair], steps[pair] = entry, step
+    def _bundled(self, start: datetime, end: datetime) -> list[pl.DataFrame]:
+        entries = {str(e["file"]): e for e in self.manifest()}
+        candidates = [
+            Series(
+                str(e["pair"]),
+                parse_duration(str(e["timeframe"])),
+                _utc(e["first"]),
+                _utc(e["last"]),
+                name,
+            )
+            for name, e in entries.items()
+        ]
+        chosen = _finest_covering(candidates, start, end)
         if not chosen:
             raise MarketDataUnavailable(
-                f"no bundled series covers {start:%Y-%m-%dT%H:%MZ}..{end:%Y-%m-%dT%H:%MZ}; "
+                f"no bundled series covers {_span(start, end)}; "
                 f"see {Path(self.bundle_dir) / 'manifest.yaml'}"
             )
-        frames = [self._window(entry, start, end) for _, entry in sorted(chosen.items())]
-        return pl.concat(frames).select(CANDLES.names()).cast(CANDLES)
+        return [
+            _overlapping(pl.read_parquet(Path(self.bundle_dir) / s.origin), s.step, start, end)
+            for s in chosen
+        ]
 
-    def _window(self, entry: dict[str, object], start: datetime, end: datetime) -> pl.DataFrame:
-        step = parse_duration(str(entry["timeframe"]))
-        frame = pl.read_parquet(Path(self.bundle_dir) / str(entry["file"]))
-        return frame.filter(
-            (pl.col("ts") < end) & (pl.col("ts") + pl.duration(microseconds=_us(step)) > start)
-        )
+    def _cached(self, source: str, start: datetime, end: datetime) -> list[pl.DataFrame]:
+        cache = CandleCache(Path(self.cache_dir))
+        keys = [k for k in cache.cached_keys() if source == "cache" or k.source == source]
+        complete = {
+            k.source + " " + k.symbol + " " + k.timeframe: k
+            for k in keys
+            # Timeframes divide a day, so the candle covering `start` opens on start's own day.
+            if not cache.missing_days(k, start, end)
+        }
+        candidates = [
+            Series(k.symbol, parse_duration(k.timeframe), start, end, name)
+            for name, k in complete.items()
+        ]
+        chosen = _finest_covering(candidates, start, end)
+        if not chosen:
+            cached = ", ".join(f"{k.source} {k.symbol} {k.timeframe}" for k in keys) or "nothing"
+            raise MarketDataUnavailable(
+                f"no cached candles from {source!r} cover every day of {_span(start, end)} "
+                f"(cached for that source: {cached}); fill the cache with `riskproof ingest`"
+            )
+        return [_read_cached(cache, complete[s.origin], s.step, start, end) for s in chosen]
+
+
+def _finest_covering(candidates: list[Series], start: datetime, end: datetime) -> list[Series]:
+    """Per pair, the finest series whose candles cover [start, end); pairs in sorted order."""
+    best: dict[str, Series] = {}
+    for series in sorted(candidates, key=lambda s: (s.pair, s.step, s.origin)):
+        if series.first > start or series.last + series.step < end:
+            continue
+        best.setdefault(series.pair, series)
+    return [best[pair] for pair in sorted(best)]
+
+
+def _read_cached(
+    cache: CandleCache, key: CacheKey, step: timedelta, start: datetime, end: datetime
+) -> pl.DataFrame:
+    # The candle open before `start` may cover it (an hourly candle opened at 11:00 covers 11:30).
+    return _overlapping(cache.read(key, start - step, end), step, start, end)
+
+
+def _overlapping(
+    frame: pl.DataFrame, step: timedelta, start: datetime, end: datetime
+) -> pl.DataFrame:
+    return frame.filter(
+        (pl.col("ts") < end) & (pl.col("ts") + pl.duration(microseconds=_us(step)) > start)
+    )
+
+
+def _span(start: datetime, end: datetime) -> str:
+    return f"{start:%Y-%m-%dT%H:%MZ}..{end:%Y-%m-%dT%H:%MZ}"
 
 
 def _utc(value: object) -> datetime:
