@@ -12,3 +12,8 @@ USER_SCENARIOS_DIR = DATA_DIR / "scenarios"
 LIBRARY_DIR = ROOT / "scenarios" / "library"
 LIMITS_DIR = ROOT / "risk_monitor" / "limits"
 DAGSTER_HOME = ROOT / "dagster_home"
+
+
+def candles_cache_dir(data_dir: Path = DATA_DIR) -> Path:
+    """The candle cache of a data directory: `riskproof ingest` fills it, the pipeline reads it."""
+    return data_dir / "lake" / "raw" / "candles_cache"
