@@ -8,15 +8,12 @@ from pathlib import Path
 
 import click
 import polars as pl
-from rich.console import Console
 
 from pipelines import project
+from pipelines.cli_output import console, errors, rel
+from pipelines.ingest.cli import data_group, ingest
 from pipelines.resources.catalog import ScenarioCatalog, read_scenario
 from scenarios import ScenarioError, ValidScenario
-
-# Piped output (CI logs, `| tee`) would otherwise be cut to 80 columns and truncate the scorecard.
-console = Console(width=None if Console().is_terminal else 150)
-errors = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 150)
 
 
 @click.group()
@@ -73,10 +70,10 @@ def run(data_dir: Path, targets: tuple[str, ...], seed: int | None) -> None:
     elapsed = time.perf_counter() - started
     console.print(
         f"{len(outcomes)} scenario(s) in {elapsed:.1f} s\n"
-        f"  lake       {_rel(lake_dir)}/<schema>/<table>/scenario=<id>/\n"
-        f"  warehouse  duckdb {_rel(data_dir / 'warehouse.duckdb')} "
+        f"  lake       {rel(lake_dir)}/<schema>/<table>/scenario=<id>/\n"
+        f"  warehouse  duckdb {rel(data_dir / 'warehouse.duckdb')} "
         '"select * from audit.scenario_results"\n'
-        f"  scorecard  {_rel(export_path)}\n"
+        f"  scorecard  {rel(export_path)}\n"
         "  Dagster UI make ui"
     )
     all_passed = results.height > 0 and (results["status"] == "PASS").all()
@@ -168,12 +165,8 @@ def _read_results(lake_dir: Path, scenario_ids: list[str]) -> tuple[pl.DataFrame
     )
 
 
-def _rel(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
+main.add_command(ingest)
+main.add_command(data_group)
 
 if __name__ == "__main__":
     main()
