@@ -1,10 +1,12 @@
 """Candles from any ccxt exchange, through ccxt's own pagination, with backoff and resume.
 
-ccxt paginates `fetch_ohlcv(..., params={'paginate': True, 'until': ms})` itself and retries a page
-on most errors, but not on RateLimitExceeded, and it turns an unparseable (e.g. truncated) JSON
-page into an empty page without complaint. So this module walks the range in windows: a failed
-window is retried with exponential backoff and the walk resumes from the last candle received;
-a hole in a window's answer is asked again until two answers agree it is really empty.
+ccxt paginates `fetch_ohlcv(..., params={'paginate': True, 'until': ms})` itself. Its own page
+retries are switched off (`maxRetries: 0`): they come at once, with no backoff, and Binance's
+HTTP 429 surfaces as DDoSProtection, which ccxt retries at once like any other error; Binance
+answers requests sent on after a 429 with an IP ban (418). ccxt also turns an unparseable (e.g.
+truncated) JSON page into an empty page without complaint. So this module walks the range in
+windows: a failed window is retried whole with exponential backoff, windows already received are
+kept, and a hole in a window's answer is asked again until two answers agree it is really empty.
 """
 
 import time
@@ -64,8 +66,10 @@ def _with_backoff(call: Callable[[], Any], policy: RetryPolicy, what: str) -> An
             return call()
         except RETRYABLE as exc:
             if attempt == policy.attempts:
+                # the venue's own words: Binance's 429 arrives as DDoSProtection, its -1003 says why
+                detail = " ".join(str(exc).split())[:200]
                 raise FetchError(
-                    f"{what}: gave up after {attempt} attempts ({type(exc).__name__})"
+                    f"{what}: gave up after {attempt} attempts ({type(exc).__name__}: {detail})"
                 ) from exc
             time.sleep(min(policy.max_backoff_s, policy.backoff_s * 2 ** (attempt - 1)))
     raise AssertionError("unreachable")
@@ -102,14 +106,19 @@ class CcxtSource:
         what = f"{self.source} {market['symbol']} {timeframe} [{_fmt(start_ms)}, {_fmt(end_ms)})"
         rows: dict[int, list[float]] = {}
         cursor = -(-start_ms // step) * step
-        while cursor < end_ms:  # resume point: just after the last candle received
+        while cursor < end_ms:  # windows received are kept; a failed one is retried whole
             window_end = min(end_ms, cursor + self.window_candles * step)
             rows.update(self._window(market["symbol"], timeframe, cursor, window_end, what))
             cursor = window_end
         return self._frame(market["symbol"], timeframe, [rows[t] for t in sorted(rows)])
 
     def _page_walk(self, symbol: str, timeframe: str, since: int, until: int) -> list[list[Any]]:
-        params = {"paginate": True, "until": until - 1, "paginationCalls": self.window_candles}
+        params = {
+            "paginate": True,
+            "until": until - 1,
+            "paginationCalls": self.window_candles,
+            "maxRetries": 0,  # every retry goes through _with_backoff (see the module docstring)
+        }
         result: list[list[Any]] = self.exchange.fetch_ohlcv(symbol, timeframe, since, None, params)
         return result
 

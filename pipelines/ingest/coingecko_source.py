@@ -1,20 +1,22 @@
 """CoinGecko market_chart/range prices as candles, through pycoingecko's own client.
 
-CoinGecko chooses the granularity from the requested span: 5-minutely within a day, hourly up to
-90 days, daily beyond. Its points sit a little after the grid; each point goes to the candle whose
-open time is its grid floor (open/high/low/close from the points inside it, so one point gives
+CoinGecko chooses the granularity from the requested range: 5-minutely only for a range within
+the last day, hourly for any other range up to 90 days (a past single day is hourly), daily
+beyond. Its points sit a little after the grid; each point goes to the candle whose open time is
+its grid floor (open/high/low/close from the points inside it, so one point gives
 open = high = low = close), and `volume` is CoinGecko's rolling 24 h volume at the last point.
 API keys come from the environment only (COINGECKO_API_KEY for the pro API,
 COINGECKO_DEMO_API_KEY for the demo one); pycoingecko sends them as query parameters, so any
-error text that could carry the URL is scrubbed before it is raised.
+error text that could carry the URL is scrubbed, in raw and URL-encoded form, before it is raised.
 """
 
 import json
 import os
 import time
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import polars as pl
 import requests
@@ -28,10 +30,14 @@ SYMBOLS = {"bitcoin": "BTC", "ethereum": "ETH", "tether": "USDT", "usd-coin": "U
 DAY_S = 86_400
 
 
-def coingecko_timeframe(start: datetime, end: datetime) -> str:
-    """The candle timeframe CoinGecko's automatic granularity gives for [start, end)."""
-    span = (utc(end) - utc(start)).total_seconds()
-    return "5m" if span <= DAY_S else "1h" if span <= 90 * DAY_S else "1d"
+def coingecko_timeframe(start: datetime, end: datetime, now: datetime | None = None) -> str:
+    """The candle timeframe CoinGecko's automatic granularity gives for [start, end) at `now`."""
+    start, end = utc(start), utc(end)
+    now = datetime.now(UTC) if now is None else utc(now)
+    span = (end - start).total_seconds()
+    if span <= DAY_S and start >= now - timedelta(days=1):
+        return "5m"
+    return "1h" if span <= 90 * DAY_S else "1d"
 
 
 def coingecko_pair(coin_id: str, vs: str) -> str:
@@ -44,9 +50,11 @@ def make_client(
     """A pycoingecko client keyed from the environment, and the secrets to scrub from errors."""
     env = os.environ if env is None else env
     pro, demo = env.get("COINGECKO_API_KEY", ""), env.get("COINGECKO_DEMO_API_KEY", "")
-    client = CoinGeckoAPI(api_key=pro, demo_api_key=demo, retries=max(policy.attempts - 1, 0))
+    # retries=0: fetch_coingecko's loop owns the budget; the adapter's own retries would nest
+    # inside it (attempts squared) and sleep outside the policy's backoff
+    client = CoinGeckoAPI(api_key=pro, demo_api_key=demo, retries=0)
     client.request_timeout = policy.timeout_s
-    # pycoingecko mounts its 502/503/504 retry adapter on https:// only
+    # pycoingecko mounts its 502/503/504 adapter on https:// only; a local http:// API fails alike
     client.session.mount("http://", client.session.get_adapter("https://"))
     if api_url is not None:
         client.api_base_url = api_url.rstrip("/") + "/api/v3/"
@@ -54,8 +62,11 @@ def make_client(
 
 
 def _scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
+    # error texts quote the request URL, where requests percent-encodes the key: a key read with
+    # a stray newline or a "+" would otherwise survive a raw-text replace
+    forms = {form for secret in secrets for form in (secret, quote_plus(secret), quote(secret))}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
     return text
 
 

@@ -36,5 +36,5 @@ def lake_table(data_dir: Path, table: str, scenario_id: str) -> pl.DataFrame:
 @pytest.fixture(scope="session")
 def library_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("library")
-    replay_into(data_dir, ScenarioCatalog().ids())
+    replay_into(data_dir, list[Path | str](ScenarioCatalog().ids()))
     return data_dir

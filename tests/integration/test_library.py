@@ -43,7 +43,8 @@ def test_terra_luna_wicks_are_clipped_as_declared_and_recorded(library_run: Path
     ]
     candles = lake_table(library_run, "market.candles", "crisis_terra_luna")
     highest = candles.filter(pl.col("pair") == "USDC/USDT")["high"].max()
-    assert isinstance(highest, float) and highest < 1.15
+    assert isinstance(highest, float)
+    assert highest < 1.15
 
 
 def test_warehouse_answers_sql_over_every_table(library_run: Path) -> None:

@@ -1,6 +1,6 @@
-"""Local stand-ins for Binance spot and CoinGecko that speak their real wire formats.
+"""Local stand-ins for Binance spot, Bybit v5 spot and CoinGecko that speak their real wire formats.
 
-Both run in a `ThreadingHTTPServer` on 127.0.0.1 in a daemon thread. Candles and prices are pure
+Each runs in a `ThreadingHTTPServer` on 127.0.0.1 in a daemon thread. Candles and prices are pure
 functions of time, so tests can compute exactly what a correct fetch must return. A fault plan
 makes chosen requests fail the way real APIs fail.
 """
@@ -9,8 +9,9 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -18,8 +19,13 @@ from urllib.parse import parse_qs, urlparse
 MINUTE_MS = 60_000
 INTERVAL_MS = {"1m": MINUTE_MS, "5m": 5 * MINUTE_MS, "1h": 60 * MINUTE_MS, "1d": 1440 * MINUTE_MS}
 
-# Binance id -> (base, quote, base price, tick)
-BINANCE_SYMBOLS = {
+# a listing: (base, quote, base price, tick)
+Listing = tuple[str, str, float, float]
+# venue id, open time ms, interval ms -> one candle as the venue's wire format writes it
+KlineRow = Callable[[str, int, int], list[Any]]
+
+# Binance id -> listing
+BINANCE_SYMBOLS: dict[str, Listing] = {
     "BTCUSDT": ("BTC", "USDT", 30_000.0, 0.5),
     "ETHUSDT": ("ETH", "USDT", 2_000.0, 0.05),
     "ETHBTC": ("ETH", "BTC", 0.07, 0.00001),
@@ -28,14 +34,19 @@ BINANCE_SYMBOLS = {
 FAULTS = ("429", "503", "hang", "truncated", "shuffled")
 
 
-def kline(symbol: str, open_ms: int, interval_ms: int) -> list[Any]:
-    """The 12-field Binance kline for the candle opening at `open_ms` (a pure function)."""
-    _, _, base, tick = BINANCE_SYMBOLS[symbol]
+def synthetic_candle(listing: Listing, open_ms: int, interval_ms: int) -> list[float]:
+    """[open, high, low, close, volume] of the candle opening at `open_ms` (a pure function)."""
+    _, _, base, tick = listing
     n = open_ms // interval_ms
     o = base + (n % 97) * tick
     c = base + ((n + 1) % 97) * tick
-    h, low = max(o, c) + tick, min(o, c) - tick
-    volume = 1.0 + (n % 13) * 0.25
+    return [o, max(o, c) + tick, min(o, c) - tick, c, 1.0 + (n % 13) * 0.25]
+
+
+def kline(symbol: str, open_ms: int, interval_ms: int) -> list[Any]:
+    """The 12-field Binance kline for the candle opening at `open_ms`."""
+    o, h, low, c, volume = synthetic_candle(BINANCE_SYMBOLS[symbol], open_ms, interval_ms)
+    n = open_ms // interval_ms
     return [
         open_ms, f"{o:.8f}", f"{h:.8f}", f"{low:.8f}", f"{c:.8f}", f"{volume:.8f}",
         open_ms + interval_ms - 1, f"{volume * c:.8f}", 10 + n % 7, f"{volume / 2:.8f}",
@@ -43,11 +54,14 @@ def kline(symbol: str, open_ms: int, interval_ms: int) -> list[Any]:
     ]  # fmt: skip
 
 
-def expected_ohlcv(symbol: str, start_ms: int, end_ms: int, interval_ms: int) -> list[list[float]]:
-    """[ts_ms, open, high, low, close, volume] for every candle opening in [start_ms, end_ms)."""
+def expected_ohlcv(
+    symbol: str, start_ms: int, end_ms: int, interval_ms: int, row: KlineRow = kline
+) -> list[list[float]]:
+    """[ts_ms, open, high, low, close, volume] for every candle opening in [start_ms, end_ms),
+    read back from the venue's wire row (`row`) the way a client parses it."""
     first = -(-start_ms // interval_ms) * interval_ms
     return [
-        [float(t), *(float(v) for v in kline(symbol, t, interval_ms)[1:6])]
+        [float(t), *(float(v) for v in row(symbol, t, interval_ms)[1:6])]
         for t in range(first, end_ms, interval_ms)
     ]
 
@@ -80,6 +94,18 @@ class FaultPlan:
             return kind
 
 
+@dataclass
+class Request:
+    """One request as the server saw it; `status` is filled in once it is answered."""
+
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    at: float  # time.monotonic() on arrival, to measure the client's backoff
+    fault: str | None = None
+    status: int = 0
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: "LocalServer"
 
@@ -89,11 +115,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         url = urlparse(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
-        self.server.record(url.path, query, dict(self.headers.items()))
-        status, body = self.server.route(url.path, query)
+        request = Request(url.path, query, dict(self.headers.items()), time.monotonic())
+        self.server.record(request)
+        request.fault = self.server.next_fault(url.path)
+        status, body = self.server.route(url.path, query, request.fault)
         if status == -1:  # hang: answer after the client has given up
             time.sleep(self.server.hang_s)
-            status, body = self.server.route(url.path, query, faults=False)
+            status, body = self.server.route(url.path, query, None)
+        request.status = status
         try:
             payload = body.encode()
             self.send_response(status)
@@ -112,7 +141,7 @@ class LocalServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: Counter[str] = Counter()
-        self.log: list[tuple[str, dict[str, str], dict[str, str]]] = []
+        self.log: list[Request] = []
         self.faults = FaultPlan()
         self.hang_s = 1.0
         self._lock = threading.Lock()
@@ -121,25 +150,37 @@ class LocalServer(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
-    def record(self, path: str, query: dict[str, str], headers: dict[str, str]) -> None:
+    def record(self, request: Request) -> None:
         with self._lock:
-            self.requests[path] += 1
-            self.log.append((path, query, headers))
+            self.requests[request.path] += 1
+            self.log.append(request)
 
-    def route(self, path: str, query: dict[str, str], faults: bool = True) -> tuple[int, str]:
-        if faults and path.startswith(self.fault_path):
-            with self._lock:
-                self.faults.served += 1
-                n = self.faults.served
-            kind = self.faults.next(n)
-            if kind == "hang":
-                return -1, ""
-            if kind in ("429", "503", "truncated"):
-                return self.fault_response(kind, path, query)
-            if kind == "shuffled":
-                status, body = self.answer(path, query)
-                return status, json.dumps(list(reversed(json.loads(body))))
+    def calls(self, path: str) -> list[Request]:
+        with self._lock:
+            return [r for r in self.log if r.path == path]
+
+    def next_fault(self, path: str) -> str | None:
+        """The fault planned for this request, counting only requests to `fault_path`."""
+        if not path.startswith(self.fault_path):
+            return None
+        with self._lock:
+            self.faults.served += 1
+            n = self.faults.served
+        return self.faults.next(n)
+
+    def route(self, path: str, query: dict[str, str], fault: str | None) -> tuple[int, str]:
+        if fault == "hang":
+            return -1, ""
+        if fault in ("429", "503", "truncated"):
+            return self.fault_response(fault, path, query)
+        if fault == "shuffled":
+            status, body = self.answer(path, query)
+            return status, self.reorder(body)
         return self.answer(path, query)
+
+    def reorder(self, body: str) -> str:
+        """The same answer with its rows in the opposite order."""
+        return json.dumps(list(reversed(json.loads(body))))
 
     def fault_response(self, kind: str, path: str, query: dict[str, str]) -> tuple[int, str]:
         if kind == "truncated":
@@ -147,10 +188,20 @@ class LocalServer(ThreadingHTTPServer):
             return status, body[: max(1, len(body) // 2)]
         if kind == "503":
             return 503, "<html><body>503 Service Unavailable</body></html>"
-        return 429, json.dumps({"code": -1003, "msg": "Too many requests; injected."})
+        # compact, as Binance writes it
+        return 429, json.dumps(
+            {"code": -1003, "msg": BINANCE_RATE_LIMIT_MSG}, separators=(",", ":")
+        )
 
     def answer(self, path: str, query: dict[str, str]) -> tuple[int, str]:
         raise NotImplementedError
+
+
+# what Binance spot answers, with HTTP 429, once the IP's request weight is spent
+BINANCE_RATE_LIMIT_MSG = (
+    "Too much request weight used; current limit is 6000 request weight per 1 MINUTE. "
+    "Please use WebSocket Streams for live updates to avoid polling the API."
+)
 
 
 class BinanceServer(LocalServer):
@@ -203,15 +254,126 @@ def exchange_info() -> dict[str, Any]:
     return {"timezone": "UTC", "serverTime": int(time.time() * 1000), "symbols": symbols}
 
 
+# Bybit spot id -> listing; prices differ from Binance's so a venue mix-up cannot pass a test
+BYBIT_SYMBOLS: dict[str, Listing] = {
+    "BTCUSDT": ("BTC", "USDT", 30_010.0, 0.01),
+    "ETHUSDC": ("ETH", "USDC", 2_001.0, 0.01),
+    "SOLUSDT": ("SOL", "USDT", 50.0, 0.001),
+}
+# Bybit v5 interval names (minutes, or D) -> ms
+BYBIT_INTERVAL_MS = {
+    "1": MINUTE_MS,
+    "5": 5 * MINUTE_MS,
+    "60": 60 * MINUTE_MS,
+    "D": 1440 * MINUTE_MS,
+}
+BYBIT_MAX_LIMIT = 1000  # /v5/market/kline: limit in [1, 1000], default 200
+
+
+def _bybit_decimal(value: float) -> str:
+    return f"{value:.8f}".rstrip("0").rstrip(".")  # Bybit writes "17071.5", not "17071.50000000"
+
+
+def bybit_kline(symbol: str, open_ms: int, interval_ms: int) -> list[Any]:
+    """The 7-field Bybit v5 kline: startTime, open, high, low, close, volume, turnover (strings)."""
+    o, h, low, c, volume = synthetic_candle(BYBIT_SYMBOLS[symbol], open_ms, interval_ms)
+    return [str(open_ms), *(_bybit_decimal(v) for v in (o, h, low, c, volume, volume * c))]
+
+
+def _bybit(result: dict[str, Any], code: int = 0, msg: str = "OK") -> tuple[int, str]:
+    """Bybit's v5 envelope: errors too come back as HTTP 200 with a non-zero retCode."""
+    body = {
+        "retCode": code, "retMsg": msg, "result": result, "retExtInfo": {},
+        "time": int(time.time() * 1000),
+    }  # fmt: skip
+    return 200, json.dumps(body)
+
+
+class BybitServer(LocalServer):
+    """Bybit v5 spot, serving just what ccxt's bybit asks for once make_exchange limits it to
+    spot markets: GET /v5/market/instruments-info?category=spot (load_markets) and
+    GET /v5/market/kline (fetch_ohlcv).
+
+    Kline windows behave like Bybit's: with `start` the page holds the first `limit` candles from
+    the one containing `start` up to `end` (inclusive); without `start`, the last `limit` up to
+    `end`; rows come newest first.
+    """
+
+    fault_path = "/v5/market/kline"
+
+    def answer(self, path: str, query: dict[str, str]) -> tuple[int, str]:
+        if query.get("category") != "spot":  # the only category make_exchange lets ccxt load
+            return _bybit({}, 10001, "params error: category only spot here")
+        if path == "/v5/market/instruments-info":
+            return _bybit({"category": "spot", "list": bybit_instruments()})
+        if path == "/v5/market/kline":
+            return self.klines(query)
+        return 404, json.dumps({"retCode": 404, "retMsg": f"no route {path}"})
+
+    def klines(self, query: dict[str, str]) -> tuple[int, str]:
+        symbol = query.get("symbol", "")
+        if symbol not in BYBIT_SYMBOLS:
+            return _bybit({}, 10001, "Not supported symbols")
+        step = BYBIT_INTERVAL_MS.get(query.get("interval", ""))
+        if step is None:
+            return _bybit({}, 10001, "Invalid period!")
+        limit = max(1, min(int(query.get("limit", 200)), BYBIT_MAX_LIMIT))
+        end = int(query.get("end", time.time() * 1000))
+        if "start" in query:
+            first = int(query["start"]) // step * step
+            opens = range(first, min(end, first + (limit - 1) * step) + 1, step)
+        else:
+            last = end // step * step
+            opens = range(max(0, last - (limit - 1) * step), last + 1, step)
+        rows = [bybit_kline(symbol, t, step) for t in reversed(opens)]
+        return _bybit({"category": "spot", "symbol": symbol, "list": rows})
+
+    def reorder(self, body: str) -> str:
+        answer = json.loads(body)
+        answer["result"]["list"].reverse()
+        return json.dumps(answer)
+
+    def fault_response(self, kind: str, path: str, query: dict[str, str]) -> tuple[int, str]:
+        if kind == "429":  # Bybit's IP limit answers 403, not 429
+            return 403, "access too frequent"
+        return super().fault_response(kind, path, query)
+
+
+def bybit_instruments() -> list[dict[str, Any]]:
+    return [
+        {
+            "symbol": symbol, "baseCoin": base, "quoteCoin": quote, "innovation": "0",
+            "status": "Trading", "marginTrading": "both", "stTag": "0",
+            "lotSizeFilter": {
+                "basePrecision": "0.000001", "quotePrecision": "0.00000001",
+                "minOrderQty": "0.000048", "maxOrderQty": "71.73956243",
+                "minOrderAmt": "1", "maxOrderAmt": "2000000",
+            },
+            "priceFilter": {"tickSize": _bybit_decimal(tick)},
+            "riskParameters": {"priceLimitRatioX": "0.01", "priceLimitRatioY": "0.02"},
+        }
+        for symbol, (base, quote, _, tick) in BYBIT_SYMBOLS.items()
+    ]  # fmt: skip
+
+
 # CoinGecko coin id -> base price in USD
 COINGECKO_COINS = {"bitcoin": 30_000.0, "ethereum": 2_000.0, "tether": 1.0, "usd-coin": 1.0}
 DAY_S = 86_400
+# what CoinGecko answers, with HTTP 429, once the plan's rate limit is spent
+COINGECKO_RATE_LIMIT_MSG = (
+    "You've exceeded the Rate Limit. Please visit https://www.coingecko.com/en/api/pricing "
+    "to subscribe to our API plans for higher rate limits."
+)
 
 
-def coingecko_step_s(from_s: int, to_s: int) -> int:
-    """CoinGecko's automatic granularity: 5-minutely within a day, hourly to 90 days, else daily."""
+def coingecko_step_s(from_s: int, to_s: int, now_s: float | None = None) -> int:
+    """CoinGecko's automatic granularity for /market_chart/range: 5-minutely only for a range
+    within the last day; hourly for any other range up to 90 days; daily beyond."""
+    now_s = time.time() if now_s is None else now_s
     span = to_s - from_s
-    return 300 if span <= DAY_S else 3600 if span <= 90 * DAY_S else DAY_S
+    if span <= DAY_S and from_s >= now_s - DAY_S:
+        return 300
+    return 3600 if span <= 90 * DAY_S else DAY_S
 
 
 def coingecko_point(coin: str, t_ms: int) -> tuple[float, float]:
@@ -239,11 +401,7 @@ class CoinGeckoServer(LocalServer):
         if (
             len(parts) == 6
             and parts[:3] == ["api", "v3", "coins"]
-            and parts[4:]
-            == [
-                "market_chart",
-                "range",
-            ]
+            and parts[4:] == ["market_chart", "range"]
         ):
             coin = parts[3]
             if coin not in COINGECKO_COINS:
@@ -261,9 +419,7 @@ class CoinGeckoServer(LocalServer):
 
     def fault_response(self, kind: str, path: str, query: dict[str, str]) -> tuple[int, str]:
         if kind == "429":
-            body = {
-                "status": {"error_code": 429, "error_message": "You've exceeded the Rate Limit"}
-            }
+            body = {"status": {"error_code": 429, "error_message": COINGECKO_RATE_LIMIT_MSG}}
             return 429, json.dumps(body)
         if kind == "503":
             return 503, "<html>Service Unavailable</html>"
@@ -272,7 +428,8 @@ class CoinGeckoServer(LocalServer):
 
 @contextmanager
 def serving(server: LocalServer) -> Iterator[LocalServer]:
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # a short poll interval: shutdown() waits for the next poll, once per test
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server
