@@ -64,7 +64,8 @@ def run(data_dir: Path, targets: tuple[str, ...], seed: int | None) -> None:
         )
     lake_dir = data_dir / "lake"
     results, unexplained = _read_results(lake_dir, [o.scenario_id for o in outcomes if o.success])
-    render(results, unexplained, console)
+    if results.height:
+        render(results, unexplained, console)
     export_path = data_dir / "exports" / "scorecard.csv"
     export(results, export_path)
     elapsed = time.perf_counter() - started
