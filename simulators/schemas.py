@@ -68,3 +68,40 @@ ACCOUNT_BALANCES = pl.Schema(
         "available_at": UTC_US,
     }
 )
+
+# Orders a client sends to the exchange (scripted in a scenario, or emitted by a strategy).
+# action: new | cancel (cancel names an earlier order_id); side: buy | sell;
+# order_type: market | limit; time_in_force: gtc | ioc | post_only; qty in base units;
+# limit_price null for market orders and cancels.
+ORDER_REQUESTS = pl.Schema(
+    {
+        "ts": UTC_US,
+        "order_id": pl.String(),
+        "account_id": pl.String(),
+        "pair": pl.String(),
+        "action": pl.String(),
+        "side": pl.String(),
+        "order_type": pl.String(),
+        "time_in_force": pl.String(),
+        "qty": pl.Float64(),
+        "limit_price": pl.Float64(),
+    }
+)
+
+# audit.exchange_fills: every execution as the matching engine made it (the truth). `fee` is in
+# `fee_asset` (the quote asset); liquidity: maker | taker. prod.exchange_fills adds available_at.
+FILLS = pl.Schema(
+    {
+        "ts": UTC_US,
+        "fill_id": pl.String(),
+        "order_id": pl.String(),
+        "account_id": pl.String(),
+        "pair": pl.String(),
+        "side": pl.String(),
+        "price": pl.Float64(),
+        "qty": pl.Float64(),
+        "fee": pl.Float64(),
+        "fee_asset": pl.String(),
+        "liquidity": pl.String(),
+    }
+)

@@ -1,0 +1,1 @@
+"""What the exchange and custodian simulators share: chaos windows and API views."""
