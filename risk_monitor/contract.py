@@ -6,10 +6,12 @@ Extra columns are dropped, so nothing downstream can come to depend on them.
 import polars as pl
 
 from risk_monitor.errors import InputContractError
-from risk_monitor.schemas import ACCOUNT_BALANCES, MARKET_TICKS
+from risk_monitor.schemas import ACCOUNT_BALANCES, MARKET_TICKS, SETTLEMENTS
 
 MARKET_TICKS_TABLE = "prod.market_ticks"
 ACCOUNT_BALANCES_TABLE = "prod.account_balances"
+SETTLEMENTS_TABLE = "prod.settlements"
+SETTLEMENT_STATUSES = ("pending", "partial", "settled", "rejected")
 
 
 def describe_dtype(dtype: pl.DataType) -> str:
@@ -96,6 +98,23 @@ def checked_account_balances(frame: pl.DataFrame) -> pl.DataFrame:
         ACCOUNT_BALANCES,
         {
             "column 'balance' is not a finite number": ~pl.col("balance").is_finite(),
+            **_PUBLISHED_AFTER_EVENT,
+        },
+    )
+
+
+def checked_settlements(frame: pl.DataFrame) -> pl.DataFrame:
+    """prod.settlements restricted to its declared columns, or InputContractError."""
+    return _checked(
+        frame,
+        SETTLEMENTS_TABLE,
+        SETTLEMENTS,
+        {
+            "column 'amount' is not a finite number": ~pl.col("amount").is_finite(),
+            "column 'settled_amount' is not a finite number": ~pl.col("settled_amount").is_finite(),
+            f"column 'status' is not one of {', '.join(SETTLEMENT_STATUSES)}": ~pl.col(
+                "status"
+            ).is_in(SETTLEMENT_STATUSES),
             **_PUBLISHED_AFTER_EVENT,
         },
     )

@@ -17,7 +17,11 @@ from pydantic_core import ErrorDetails
 from risk_monitor.config_types import ConfigModel, Duration
 from risk_monitor.errors import LimitsError
 from risk_monitor.levels import LevelLimits
-from risk_monitor.rules import PortfolioDrawdownLimits, StablecoinDepegLimits
+from risk_monitor.rules import (
+    PortfolioDrawdownLimits,
+    StablecoinDepegLimits,
+    UnsettledExposureLimits,
+)
 
 
 class EvaluationLimits(ConfigModel):
@@ -31,6 +35,7 @@ class RulesLimits(ConfigModel):
 
     portfolio_drawdown: PortfolioDrawdownLimits | None = None
     stablecoin_depeg: StablecoinDepegLimits | None = None
+    unsettled_exposure: UnsettledExposureLimits | None = None
 
     def configured(self) -> tuple[tuple[str, LevelLimits], ...]:
         """(rule name, its limits) for every rule the file configures, in declaration order."""

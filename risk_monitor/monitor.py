@@ -11,12 +11,16 @@ import polars as pl
 
 from risk_monitor.alerts import alert_events
 from risk_monitor.compliance import compliance_status
-from risk_monitor.contract import checked_account_balances, checked_market_ticks
+from risk_monitor.contract import (
+    checked_account_balances,
+    checked_market_ticks,
+    checked_settlements,
+)
 from risk_monitor.levels import LEVELLED, apply_levels
 from risk_monitor.limits import Limits
 from risk_monitor.point_in_time import evaluation_grid
 from risk_monitor.rules import RULES, RuleInputs
-from risk_monitor.schemas import SIGNALS
+from risk_monitor.schemas import SETTLEMENTS, SIGNALS
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,16 +46,23 @@ def evaluate(
     limits: Limits,
     start: datetime,
     end: datetime,
+    *,
+    settlements: pl.DataFrame | None = None,
 ) -> MonitorOutput:
     """Evaluate every configured rule at start, start + interval, ... <= end (timezone-aware),
     each time using only rows with available_at <= that time.
 
-    Raises InputContractError if an input breaks the contract in `schemas.py`.
+    `settlements` is the custodian's settlement API (prod.settlements); a desk without a
+    custodian passes none. Raises InputContractError if an input breaks the contract in
+    `schemas.py`.
     """
     inputs = RuleInputs(
         grid=evaluation_grid(start, end, limits.evaluation.interval),
         market_ticks=checked_market_ticks(market_ticks),
         account_balances=checked_account_balances(account_balances),
+        settlements=checked_settlements(
+            SETTLEMENTS.to_frame() if settlements is None else settlements
+        ),
     )
     levelled = _levelled_signals(inputs, limits)
     signals = levelled.select(SIGNALS.names()).cast(SIGNALS).sort("ts", "rule", "subject")

@@ -23,6 +23,22 @@ ACCOUNT_BALANCES = pl.Schema(
     }
 )
 
+# The custodian's settlement API, polled: one row per settlement per poll. amount is signed (the
+# direction of the transfer); status: pending | partial | settled | rejected.
+SETTLEMENTS = pl.Schema(
+    {
+        "ts": UTC_US,
+        "settlement_id": pl.String(),
+        "account_id": pl.String(),
+        "asset": pl.String(),
+        "amount": pl.Float64(),
+        "settled_amount": pl.Float64(),
+        "status": pl.String(),
+        "due_at": UTC_US,
+        "available_at": UTC_US,
+    }
+)
+
 # Outputs (risk.*)
 SIGNALS = pl.Schema(
     {

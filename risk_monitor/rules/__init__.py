@@ -14,6 +14,7 @@ import polars as pl
 from risk_monitor.rules.inputs import RuleInputs
 from risk_monitor.rules.portfolio_drawdown import PortfolioDrawdownLimits, portfolio_drawdown
 from risk_monitor.rules.stablecoin_depeg import StablecoinDepegLimits, stablecoin_depeg
+from risk_monitor.rules.unsettled_exposure import UnsettledExposureLimits, unsettled_exposure
 
 # Any: each rule takes its own limits model; `RulesLimits` pairs every name with the right one
 RuleFunction = Callable[[RuleInputs, Any], pl.DataFrame]
@@ -22,6 +23,7 @@ RULES: Mapping[str, RuleFunction] = MappingProxyType(
     {
         "portfolio_drawdown": portfolio_drawdown,
         "stablecoin_depeg": stablecoin_depeg,
+        "unsettled_exposure": unsettled_exposure,
     }
 )
 RULE_NAMES: tuple[str, ...] = tuple(RULES)
@@ -33,4 +35,5 @@ __all__ = [
     "RuleFunction",
     "RuleInputs",
     "StablecoinDepegLimits",
+    "UnsettledExposureLimits",
 ]

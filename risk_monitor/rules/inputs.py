@@ -19,6 +19,7 @@ class RuleInputs:
     grid: pl.DataFrame
     market_ticks: pl.DataFrame
     account_balances: pl.DataFrame
+    settlements: pl.DataFrame
 
     @cached_property
     def visible_balances(self) -> pl.DataFrame:

@@ -84,7 +84,8 @@ def test_limits_are_frozen() -> None:
 
 def test_unknown_rule_lists_the_known_ones() -> None:
     assert problems("version: 1\nrules:\n  foo: {warning: 1, breach: 2}\n") == (
-        "limits/x.yaml: rules.foo: unknown rule 'foo'; known: portfolio_drawdown, stablecoin_depeg",
+        "limits/x.yaml: rules.foo: unknown rule 'foo'; known: portfolio_drawdown, "
+        "stablecoin_depeg, unsettled_exposure",
     )
 
 

@@ -1,0 +1,66 @@
+"""unsettled_exposure: the USD value of settlements the custodian shows as overdue and open.
+
+From the custodian's settlement API (prod.settlements, polled snapshots): at evaluation time t the
+newest visible snapshot of each settlement counts; it is exposure once t passes its `due_at` while
+its status is not `settled`, for its unsettled remainder |amount − settled_amount|. Subject = the
+custody account. A custodian that stops answering leaves its last snapshot standing, so overdue
+settlements keep ageing into exposure, as they would on a desk's screen.
+"""
+
+import polars as pl
+
+from risk_monitor.levels import RULE_SIGNAL, LevelLimits
+from risk_monitor.rules.inputs import RuleInputs
+
+
+class UnsettledExposureLimits(LevelLimits):
+    """Levels are USD amounts of overdue, unsettled value per custody account."""
+
+
+def unsettled_exposure(inputs: RuleInputs, limits: UnsettledExposureLimits) -> pl.DataFrame:
+    """One row per evaluation time × custody account that ever had a settlement; RULE_SIGNAL."""
+    overdue = _overdue_units(inputs)
+    if overdue.is_empty():
+        return RULE_SIGNAL.to_frame()
+    inputs.usd_quotes.require(overdue["asset"].unique())
+    keys = overdue.select("account_id", "asset").unique().sort("account_id", "asset")
+    on_grid = inputs.grid.join(keys, how="cross").sort("account_id", "asset", "ts")
+    units = on_grid.join_asof(
+        overdue, on="ts", by=["account_id", "asset"], strategy="backward", check_sortedness=False
+    ).with_columns(pl.col("units").fill_null(0.0))
+    priced = inputs.usd_quotes.attach(units.sort("asset", "ts"))
+    return (
+        priced.group_by("ts", "account_id")
+        .agg(value=(pl.col("units") * pl.col("usd_price")).sum())
+        .select("ts", subject="account_id", value="value", armed=pl.lit(True))
+        .sort("subject", "ts")
+        .cast(RULE_SIGNAL)
+    )
+
+
+def _overdue_units(inputs: RuleInputs) -> pl.DataFrame:
+    """ts, account_id, asset, units: overdue unsettled amount as a step function of time.
+
+    Each snapshot is in force from its `available_at` until the settlement's next snapshot; within
+    that span it counts from max(available_at, due_at). Summing +units at each start and −units at
+    each end gives the total at every change point, with no per-evaluation-time loop.
+    """
+    snapshots = inputs.settlements.sort("settlement_id", "available_at", "ts")
+    spans = snapshots.with_columns(
+        until=pl.col("available_at").shift(-1).over("settlement_id"),
+        units=(pl.col("amount") - pl.col("settled_amount")).abs(),
+        since=pl.max_horizontal("available_at", "due_at"),
+    ).filter(pl.col("status") != "settled", pl.col("units") > 0)
+    spans = spans.filter(pl.col("until").is_null() | (pl.col("since") < pl.col("until")))
+    starts = spans.select("account_id", "asset", ts="since", delta="units")
+    ends = spans.filter(pl.col("until").is_not_null()).select(
+        "account_id", "asset", ts="until", delta=-pl.col("units")
+    )
+    return (
+        pl.concat([starts, ends])
+        .group_by("account_id", "asset", "ts")
+        .agg(pl.col("delta").sum())
+        .sort("account_id", "asset", "ts")
+        .with_columns(units=pl.col("delta").cum_sum().over("account_id", "asset"))
+        .select("ts", "account_id", "asset", "units")
+    )
