@@ -4,7 +4,8 @@ Pure functions over Polars frames. Onsets are measured from audit truth (referen
 without chaos), never from the monitor's own signals.
 """
 
-from correlator.onset import ONSETS, describe_condition, material_for, onset_ts
+from correlator.onset import describe_condition, material_for
+from correlator.onsets import ONSETS, onset_ts
 from correlator.schemas import SCENARIO_RESULTS, STATUSES, UNEXPLAINED_ALERTS
 from correlator.unexplained import unexplained_alerts
 from correlator.validation import score_scenario

@@ -18,7 +18,7 @@ from scenarios.universe import QUOTE_CURRENCY, STABLECOINS, split_pair
 # short of it in floating point; an absolute slack far below any meaningful magnitude absorbs that.
 FLOAT_SLACK = 1e-9
 
-OnsetFn = Callable[[TypedInjection, pl.DataFrame, float], datetime | None]
+PriceOnsetFn = Callable[[TypedInjection, pl.DataFrame, float], datetime | None]
 
 
 def material_for(expectation: Expectation, injection: TypedInjection) -> float:
@@ -26,19 +26,6 @@ def material_for(expectation: Expectation, injection: TypedInjection) -> float:
     if expectation.material is not None:
         return expectation.material
     return KINDS[injection.kind].material_default
-
-
-def onset_ts(
-    injection: TypedInjection, reference_prices: pl.DataFrame, material: float
-) -> datetime | None:
-    """First `ts` at or after the injection's start where its condition is material, else None."""
-    onset = ONSETS.get(injection.kind)
-    if onset is None:
-        raise ValueError(
-            f"no onset function for injection kind {injection.kind!r} "
-            f"(injection {injection.id!r}); registered kinds: {', '.join(sorted(ONSETS))}"
-        )
-    return onset(injection, reference_prices, material)
 
 
 def crash_onset(
@@ -85,7 +72,7 @@ def depeg_onset(
     return _first_ts(reference_prices, injection, [pair], off_peg)
 
 
-ONSETS: dict[str, OnsetFn] = {"crash": crash_onset, "depeg": depeg_onset}
+PRICE_ONSETS: dict[str, PriceOnsetFn] = {"crash": crash_onset, "depeg": depeg_onset}
 
 
 def describe_condition(injection: TypedInjection, material: float) -> str:
@@ -95,7 +82,8 @@ def describe_condition(injection: TypedInjection, material: float) -> str:
         return f"drop ≥ {percent}"
     if isinstance(injection.params, DepegParams):
         return f"{injection.params.asset} off its peg by ≥ {percent}"
-    return f"{KINDS[injection.kind].material_meaning} ≥ {material:g}"
+    meaning = KINDS[injection.kind].material_meaning
+    return meaning if material == 0 else f"{meaning} ≥ {material:,.0f}"
 
 
 def _pairs(reference_prices: pl.DataFrame) -> set[str]:

@@ -18,20 +18,14 @@ from correlator.detail import (
     name_injection,
 )
 from correlator.market_truth import describe_market_condition, market_material, market_onset
-from correlator.onset import describe_condition, material_for, onset_ts
+from correlator.onset import describe_condition, material_for
+from correlator.onsets import onset_ts
 from correlator.schemas import SCENARIO_RESULTS
+from correlator.truth import Truth
 from scenarios import SEVERITY_RANK, ValidScenario
 from scenarios.model import MARKET, Expectation
 
 MUST_NOT_FIRE_PREFIX = "must_not_fire:"
-
-
-@dataclass(frozen=True)
-class Truth:
-    """The audit tables an onset is measured on."""
-
-    reference_prices: pl.DataFrame
-    account_truth: pl.DataFrame | None
 
 
 @dataclass(frozen=True)
@@ -49,14 +43,15 @@ def score_scenario(
     reference_prices: pl.DataFrame,
     alerts: pl.DataFrame,
     account_truth: pl.DataFrame | None = None,
+    settlements: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """SCENARIO_RESULTS rows: expectations in file order, then must_not_fire rules in file order.
 
     `account_truth` (audit.account_balances) is needed only by `caused_by: market` drawdowns of
-    a desk's value.
+    a desk's value, `settlements` (audit.settlements) only by custodian backdoors.
     """
     raised = _raised(alerts)
-    truth = Truth(reference_prices, account_truth)
+    truth = Truth(reference_prices, account_truth, settlements)
     rows = [_score_expectation(scenario, e, truth, raised) for e in scenario.spec.expectations]
     rows += [_score_must_not_fire(scenario, rule, raised) for rule in scenario.spec.must_not_fire]
     return pl.DataFrame(rows, schema=SCENARIO_RESULTS, orient="row")
@@ -161,7 +156,7 @@ def _cause(scenario: ValidScenario, expectation: Expectation, truth: Truth) -> C
         name=name_injection(injection.id, injection.kind),
         condition=describe_condition(injection, material),
         since=injection.start_ts,
-        onset=onset_ts(injection, truth.reference_prices, material),
+        onset=onset_ts(injection, truth, material),
     )
 
 

@@ -53,6 +53,22 @@ class DepegParams(Profile):
     over: Duration = timedelta(hours=36)
 
 
+class VenueChaos(Profile):
+    """A venue backdoor: active from `at`; lasts `recover_after` (to the end when omitted)."""
+
+
+class FactorParams(VenueChaos):
+    factor: float = Field(gt=1, le=10_000, description="multiplier, e.g. 20 for 20x latency")
+
+
+class FractionParams(VenueChaos):
+    fraction: float = Field(gt=0, le=1, description="share affected, 1 = all")
+
+
+class DelayParams(VenueChaos):
+    by: Duration = Field(description="how much later settlements due in the window happen")
+
+
 class InjectionKind(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -76,3 +92,45 @@ KINDS: dict[str, InjectionKind] = {
         material_meaning="distance of the stablecoin's USD price from 1.00",
     ),
 }
+ACTIVE = "the backdoor is open (material from its start)"
+SETTLEMENT = "overdue unsettled value at the custodian, in USD"
+KINDS.update(
+    {
+        "latency_spike": InjectionKind(
+            target="exchange", params=FactorParams, material_default=0, material_meaning=ACTIVE
+        ),
+        "order_rejects": InjectionKind(
+            target="exchange", params=FractionParams, material_default=0, material_meaning=ACTIVE
+        ),
+        "spread_widening": InjectionKind(
+            target="exchange", params=FactorParams, material_default=0, material_meaning=ACTIVE
+        ),
+        "downtime": InjectionKind(
+            target="exchange", params=VenueChaos, material_default=0, material_meaning=ACTIVE
+        ),
+        "settlement_delay": InjectionKind(
+            target="custodian",
+            params=DelayParams,
+            material_default=1_000_000,
+            material_meaning=SETTLEMENT,
+        ),
+        "settlement_rejects": InjectionKind(
+            target="custodian",
+            params=FractionParams,
+            material_default=1_000_000,
+            material_meaning=SETTLEMENT,
+        ),
+        "partial_settlement": InjectionKind(
+            target="custodian",
+            params=FractionParams,
+            material_default=1_000_000,
+            material_meaning=SETTLEMENT,
+        ),
+        "custodian_offline": InjectionKind(
+            target="custodian",
+            params=VenueChaos,
+            material_default=1_000_000,
+            material_meaning=SETTLEMENT,
+        ),
+    }
+)

@@ -3,7 +3,7 @@
 Pure: the caller reads the file and passes its text and name, so nothing here touches disk.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -158,6 +158,7 @@ def _check_references(spec: Scenario) -> Iterator[Problem]:
         elif expectation.condition is not None:
             yield Problem(f"{path}.condition", f"only for caused_by: {MARKET}")
     yield from _check_accounts(spec)
+    yield from _check_orders(spec)
 
 
 def _check_market_condition(
@@ -197,6 +198,39 @@ def _check_accounts(spec: Scenario) -> Iterator[Problem]:
                 yield Problem(path, f"unknown asset; known: {', '.join(ASSETS)}")
             elif asset not in valued:
                 yield Problem(path, f"no {asset}/{QUOTE_CURRENCY} pair in market.pairs to value it")
+
+
+def _check_orders(spec: Scenario) -> Iterator[Problem]:
+    venues = {a.id: a.venue for a in spec.accounts}
+    seen: set[str] = set()
+    for index, order in enumerate(spec.orders):
+        path = f"orders[{index}]"
+        if order.id in seen:
+            yield Problem(f"{path}.id", f"duplicate order id {order.id!r}")
+        seen.add(order.id)
+        if venues.get(order.account) != "exchange":
+            yield Problem(f"{path}.account", f"no exchange account {order.account!r} in accounts")
+        if order.pair not in spec.market.pairs:
+            yield Problem(f"{path}.pair", f"pair {order.pair!r} is not in market.pairs")
+        if (order.type == "limit") != (order.limit_price is not None):
+            yield Problem(f"{path}.limit_price", "required for limit orders, and only for them")
+        first = order.at if isinstance(order.at, datetime) else spec.market.start + order.at
+        if not spec.market.start <= first < spec.market.end:
+            yield Problem(f"{path}.at", "must fall inside the market window [start, end)")
+        if order.until is not None and order.every is None:
+            yield Problem(f"{path}.until", "only with every")
+    yield from _check_settles(spec, venues)
+
+
+def _check_settles(spec: Scenario, venues: Mapping[str, str]) -> Iterator[Problem]:
+    for index, account in enumerate(spec.accounts):
+        if account.settles is None:
+            continue
+        path = f"accounts[{index}].settles"
+        if account.venue != "custodian":
+            yield Problem(path, "only custodian accounts settle for an exchange account")
+        elif venues.get(account.settles) != "exchange":
+            yield Problem(path, f"no exchange account {account.settles!r} in accounts")
 
 
 def _priced_assets(pairs: list[str]) -> set[str]:

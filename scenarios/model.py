@@ -116,6 +116,36 @@ class Account(Strict):
     id: Identifier
     venue: Literal["exchange", "custodian"]
     balances: dict[str, Annotated[float, Field(ge=0)]]
+    settles: Identifier | None = Field(
+        default=None,
+        description="custodian accounts: the exchange account whose trading this one settles",
+    )
+
+
+class CustodianTerms(Strict):
+    """How the custodian settles exchange trading: net per asset per cycle, due T+N cycles on."""
+
+    cycle: Literal["T+0", "T+1", "T+2"] = "T+1"
+    cutoff_every: PositiveDuration = timedelta(hours=24)
+
+
+class ScriptedOrder(Strict):
+    """An order the desk sends at `at` (and every `every` until `until`): venue testing needs
+    order flow even before any strategy runs."""
+
+    id: Identifier
+    at: Duration | datetime
+    every: PositiveDuration | None = None
+    until: Duration | datetime | None = None
+    account: Identifier
+    pair: Pair
+    side: Literal["buy", "sell"]
+    qty: Annotated[float, Field(gt=0)]
+    type: Literal["market", "limit"] = "market"
+    time_in_force: Literal["gtc", "ioc", "post_only"] = "gtc"
+    limit_price: Annotated[float, Field(gt=0)] | None = None
+
+    _utc_times = field_validator("at", "until", mode="before")(_utc)
 
 
 class Injection(Strict):
@@ -175,6 +205,8 @@ class Scenario(Strict):
     seed: Annotated[int, Field(ge=0)] = 0
     market: Market
     accounts: list[Account] = Field(default_factory=list)
+    custodian: CustodianTerms = CustodianTerms()
+    orders: list[ScriptedOrder] = Field(default_factory=list)
     strategies: list[dict[str, Any]] = Field(default_factory=list)
     limits: Identifier | dict[str, Any] = "default"
     injections: list[Injection] = Field(default_factory=list)

@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 import pytest
 
-from correlator.onset import ONSETS, describe_condition, material_for, onset_ts
+from correlator.onset import describe_condition, material_for
+from correlator.onsets import ONSETS, onset_ts
+from correlator.truth import Truth
 from scenarios import TypedInjection, ValidScenario, load_scenario
 from scenarios.injections import KINDS, Profile
 from simulators.schemas import REFERENCE_PRICES
@@ -44,7 +46,7 @@ def prices(*rows: tuple[int, str, float, float]) -> pl.DataFrame:
 def onset(valid: ValidScenario, reference_prices: pl.DataFrame) -> datetime | None:
     expectation = valid.spec.expectations[0]
     injection = valid.injection(expectation.caused_by)
-    return onset_ts(injection, reference_prices, material_for(expectation, injection))
+    return onset_ts(injection, Truth(reference_prices), material_for(expectation, injection))
 
 
 def at(minutes: int) -> datetime:
@@ -162,7 +164,7 @@ def test_a_kind_without_an_onset_function_is_a_clear_error() -> None:
         id="stop", target="custodian", kind="settlement_stop", start_ts=START, params=Profile()
     )
     with pytest.raises(ValueError, match="no onset function for injection kind 'settlement_stop'"):
-        onset_ts(injection, prices(), 0.05)
+        onset_ts(injection, Truth(prices()), 0.05)
 
 
 def test_conditions_read_as_words() -> None:
