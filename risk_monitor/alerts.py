@@ -22,6 +22,7 @@ def _transitions(levelled: pl.DataFrame, level: str) -> pl.DataFrame:
         event=pl.when(active).then(pl.lit("raised")).otherwise(pl.lit("cleared")),
         value="value",
         threshold=f"{level}_level",
+        account_id="account_id",
         level=pl.lit(level),
         clear_level=pl.col(f"{level}_level") * pl.col("clear_ratio"),
         armed="armed",
@@ -40,14 +41,20 @@ def _message(event: dict[str, object]) -> str:
     return f"{head} < {event['clear_level']:.6g}: {level} {threshold} cleared"
 
 
-def alert_events(levelled: pl.DataFrame) -> pl.DataFrame:
-    """ALERTS from a LEVELLED frame (ts ascending within each rule × subject)."""
+def owned_alert_events(levelled: pl.DataFrame) -> pl.DataFrame:
+    """ALERTS plus the subject's account_id (null: no account's), from a LEVELLED frame (ts
+    ascending within each rule × subject); compliance needs the owner, the alerts table not."""
     events = pl.concat([_transitions(levelled, level) for level in LEVELS])
     # messages are formatted per event in Python: there are few events, and f-strings read best
     messages = [_message(event) for event in events.iter_rows(named=True)]
     return (
         events.with_columns(message=pl.Series(messages, dtype=pl.String))
-        .select(ALERTS.names())
+        .select(*ALERTS.names(), "account_id")
         .cast(ALERTS)
         .sort("ts", "rule", "subject", "severity", "event")
     )
+
+
+def alert_events(levelled: pl.DataFrame) -> pl.DataFrame:
+    """ALERTS from a LEVELLED frame (ts ascending within each rule × subject)."""
+    return owned_alert_events(levelled).select(ALERTS.names())

@@ -26,6 +26,10 @@ def _to_duration(raw: object) -> timedelta:
     raise ValueError(f"expected {EXPECTED}, got {raw!r}")
 
 
+def _to_seconds(raw: object) -> float:
+    return _to_duration(raw).total_seconds()
+
+
 def _finite_non_negative(value: float) -> float:
     if not math.isfinite(value):
         raise ValueError(f"must be a finite number, got {value}")
@@ -49,3 +53,9 @@ NonNegative = Annotated[float, Field(strict=True), AfterValidator(_finite_non_ne
 
 Ratio = Annotated[float, Field(strict=True), AfterValidator(_ratio_in_unit_interval)]
 """A float in (0, 1]."""
+
+DurationSeconds = Annotated[float, BeforeValidator(_to_seconds)]
+"""A Duration (written "30s", "2m") held as float seconds: a level compared with ages in seconds."""
+
+PositiveCount = Annotated[int, Field(strict=True, ge=1)]
+"""A whole number >= 1, e.g. a minimum sample size."""

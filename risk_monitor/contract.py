@@ -1,4 +1,5 @@
-"""The input contract, checked at the door: declared columns and dtypes, no nulls, sane values.
+"""The input contract, checked at the door: declared columns and dtypes, no nulls (except in the
+columns a table declares nullable), sane values.
 
 Extra columns are dropped, so nothing downstream can come to depend on them.
 """
@@ -6,12 +7,21 @@ Extra columns are dropped, so nothing downstream can come to depend on them.
 import polars as pl
 
 from risk_monitor.errors import InputContractError
-from risk_monitor.schemas import ACCOUNT_BALANCES, MARKET_TICKS, SETTLEMENTS
+from risk_monitor.schemas import (
+    ACCOUNT_BALANCES,
+    API_STATUS,
+    EXCHANGE_ORDERS,
+    MARKET_TICKS,
+    SETTLEMENTS,
+)
 
 MARKET_TICKS_TABLE = "prod.market_ticks"
 ACCOUNT_BALANCES_TABLE = "prod.account_balances"
 SETTLEMENTS_TABLE = "prod.settlements"
+EXCHANGE_ORDERS_TABLE = "prod.exchange_orders"
+API_STATUS_TABLE = "prod.api_status"
 SETTLEMENT_STATUSES = ("pending", "partial", "settled", "rejected")
+ORDER_STATUSES = ("accepted", "rejected", "partially_filled", "filled", "cancelled")
 
 
 def describe_dtype(dtype: pl.DataType) -> str:
@@ -53,13 +63,19 @@ def _value_problems(frame: pl.DataFrame, table: str, rules: dict[str, pl.Expr]) 
 
 
 def _checked(
-    frame: pl.DataFrame, table: str, schema: pl.Schema, rules: dict[str, pl.Expr]
+    frame: pl.DataFrame,
+    table: str,
+    schema: pl.Schema,
+    rules: dict[str, pl.Expr],
+    nullable: tuple[str, ...] = (),
 ) -> pl.DataFrame:
     problems = _schema_problems(frame, table, schema)
     if problems:
         raise InputContractError("\n".join(problems))
     declared = frame.select(schema.names())
-    null_rules = {f"column {c!r} is null": pl.col(c).is_null() for c in schema.names()}
+    null_rules = {
+        f"column {c!r} is null": pl.col(c).is_null() for c in schema.names() if c not in nullable
+    }
     problems = _value_problems(declared, table, null_rules)
     if not problems:  # value rules only make sense on complete rows: nulls are reported alone
         problems = _value_problems(declared, table, rules)
@@ -72,11 +88,18 @@ def _checked(
 _PUBLISHED_AFTER_EVENT = {
     "column 'available_at' is earlier than 'ts'": pl.col("available_at") < pl.col("ts")
 }
+_PAIR_FORM = {
+    "column 'pair' is not of the form 'BASE/QUOTE'": ~pl.col("pair").str.contains(r"^[^/]+/[^/]+$")
+}
+
+
+def _one_of(column: str, allowed: tuple[str, ...]) -> dict[str, pl.Expr]:
+    return {f"column {column!r} is not one of {', '.join(allowed)}": ~pl.col(column).is_in(allowed)}
 
 
 def checked_market_ticks(frame: pl.DataFrame) -> pl.DataFrame:
     """prod.market_ticks restricted to its declared columns, or InputContractError."""
-    price, pair = pl.col("price"), pl.col("pair")
+    price = pl.col("price")
     return _checked(
         frame,
         MARKET_TICKS_TABLE,
@@ -84,7 +107,7 @@ def checked_market_ticks(frame: pl.DataFrame) -> pl.DataFrame:
         {
             # prices are inverted (USD/X) and multiplied into values: 0, inf or NaN poison both
             "column 'price' is not a positive finite number": ~(price.is_finite() & (price > 0)),
-            "column 'pair' is not of the form 'BASE/QUOTE'": ~pair.str.contains(r"^[^/]+/[^/]+$"),
+            **_PAIR_FORM,
             **_PUBLISHED_AFTER_EVENT,
         },
     )
@@ -112,9 +135,49 @@ def checked_settlements(frame: pl.DataFrame) -> pl.DataFrame:
         {
             "column 'amount' is not a finite number": ~pl.col("amount").is_finite(),
             "column 'settled_amount' is not a finite number": ~pl.col("settled_amount").is_finite(),
-            f"column 'status' is not one of {', '.join(SETTLEMENT_STATUSES)}": ~pl.col(
-                "status"
-            ).is_in(SETTLEMENT_STATUSES),
+            **_one_of("status", SETTLEMENT_STATUSES),
             **_PUBLISHED_AFTER_EVENT,
         },
+    )
+
+
+def checked_exchange_orders(frame: pl.DataFrame) -> pl.DataFrame:
+    """prod.exchange_orders restricted to its declared columns, or InputContractError.
+
+    avg_price (nothing filled yet) and reason (none given) may be null."""
+    filled, avg_price = pl.col("filled_qty"), pl.col("avg_price")
+    return _checked(
+        frame,
+        EXCHANGE_ORDERS_TABLE,
+        EXCHANGE_ORDERS,
+        {
+            **_one_of("status", ORDER_STATUSES),
+            "column 'filled_qty' is not a non-negative finite number": ~(
+                filled.is_finite() & (filled >= 0)
+            ),
+            "column 'avg_price' is not a positive finite number": avg_price.is_not_null()
+            & ~(avg_price.is_finite() & (avg_price > 0)),
+            **_PAIR_FORM,
+            **_PUBLISHED_AFTER_EVENT,
+        },
+        nullable=("avg_price", "reason"),
+    )
+
+
+def checked_api_status(frame: pl.DataFrame) -> pl.DataFrame:
+    """prod.api_status restricted to its declared columns, or InputContractError.
+
+    error may be null (a call that succeeded has none)."""
+    latency = pl.col("latency_ms")
+    return _checked(
+        frame,
+        API_STATUS_TABLE,
+        API_STATUS,
+        {
+            "column 'latency_ms' is not a non-negative finite number": ~(
+                latency.is_finite() & (latency >= 0)
+            ),
+            **_PUBLISHED_AFTER_EVENT,
+        },
+        nullable=("error",),
     )

@@ -11,14 +11,23 @@ from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
 from risk_monitor.config_types import ConfigModel, Duration
 from risk_monitor.errors import LimitsError
 from risk_monitor.levels import LevelLimits
+from risk_monitor.mandates import MandateLimits, MandateScope, mandate_scope
 from risk_monitor.rules import (
+    ApiUnavailableLimits,
+    ConcentrationLimits,
+    DataStalenessLimits,
+    DeltaExposureLimits,
+    OrderRateLimits,
     PortfolioDrawdownLimits,
+    PositionLimitLimits,
+    PriceDivergenceLimits,
+    RejectRateLimits,
     StablecoinDepegLimits,
     UnsettledExposureLimits,
 )
@@ -36,6 +45,14 @@ class RulesLimits(ConfigModel):
     portfolio_drawdown: PortfolioDrawdownLimits | None = None
     stablecoin_depeg: StablecoinDepegLimits | None = None
     unsettled_exposure: UnsettledExposureLimits | None = None
+    position_limit: PositionLimitLimits | None = None
+    delta_exposure: DeltaExposureLimits | None = None
+    concentration: ConcentrationLimits | None = None
+    order_rate: OrderRateLimits | None = None
+    reject_rate: RejectRateLimits | None = None
+    data_staleness: DataStalenessLimits | None = None
+    api_unavailable: ApiUnavailableLimits | None = None
+    price_divergence: PriceDivergenceLimits | None = None
 
     def configured(self) -> tuple[tuple[str, LevelLimits], ...]:
         """(rule name, its limits) for every rule the file configures, in declaration order."""
@@ -48,7 +65,22 @@ class Limits(ConfigModel):
 
     version: Literal[1]
     evaluation: EvaluationLimits = Field(default_factory=EvaluationLimits)
+    # None: one mandate, "firm", covering every account
+    mandates: dict[str, MandateLimits] | None = None
     rules: RulesLimits = Field(default_factory=RulesLimits)
+
+    @field_validator("mandates")
+    @classmethod
+    def _some_mandate(
+        cls, mandates: dict[str, MandateLimits] | None
+    ) -> dict[str, MandateLimits] | None:
+        if mandates is not None and not mandates:
+            raise ValueError("must name at least one mandate, or be left out for 'firm'")
+        return mandates
+
+    def mandate_scope(self) -> MandateScope:
+        """Each mandate's accounts (None: every account), sorted by mandate name."""
+        return mandate_scope(self.mandates)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -73,21 +105,37 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
+def _options(annotation: Any) -> tuple[Any, ...]:
+    """`X | None` → (X, None); anything else → (itself,)."""
+    return get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+
+
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
     """The model class in a field annotation such as `PortfolioDrawdownLimits | None`."""
-    candidates = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else ()
-    for candidate in (annotation, *candidates):
+    for candidate in _options(annotation):
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return candidate
     return None
 
 
+def _mapping_values(annotation: Any) -> Any:
+    """The value annotation of `dict[str, X]` (or `dict[str, X] | None`), else None."""
+    for candidate in _options(annotation):
+        if get_origin(candidate) in (dict, Mapping):
+            return get_args(candidate)[1]
+    return None
+
+
 def _model_at(path: tuple[int | str, ...]) -> type[BaseModel] | None:
-    model: type[BaseModel] | None = Limits
+    annotation: Any = Limits
     for part in path:
-        field = model.model_fields.get(str(part)) if model else None
-        model = _nested_model(field.annotation) if field else None
-    return model
+        model = _nested_model(annotation)
+        if model is not None:
+            field = model.model_fields.get(str(part))
+            annotation = field.annotation if field else None
+        else:  # under a mapping, the part is a key (an asset, a mandate): descend to its value
+            annotation = _mapping_values(annotation)
+    return _nested_model(annotation)
 
 
 def _unknown_key(path: tuple[int | str, ...]) -> str:

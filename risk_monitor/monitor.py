@@ -1,4 +1,5 @@
-"""The monitor's single entry point: prod tables + limits in, signals, alerts and compliance out.
+"""The monitor's single entry point: prod tables + limits in, signals, alerts, compliance and the
+monitor's own telemetry out.
 
 Pure and deterministic: no clock, no I/O, outputs sorted on full keys, so the same inputs give
 byte-identical tables whatever their row order.
@@ -9,10 +10,17 @@ from datetime import datetime
 
 import polars as pl
 
-from risk_monitor.alerts import alert_events
+from risk_monitor.alerts import owned_alert_events
 from risk_monitor.compliance import compliance_status
 from risk_monitor.contract import (
+    ACCOUNT_BALANCES_TABLE,
+    API_STATUS_TABLE,
+    EXCHANGE_ORDERS_TABLE,
+    MARKET_TICKS_TABLE,
+    SETTLEMENTS_TABLE,
     checked_account_balances,
+    checked_api_status,
+    checked_exchange_orders,
     checked_market_ticks,
     checked_settlements,
 )
@@ -20,7 +28,8 @@ from risk_monitor.levels import LEVELLED, apply_levels
 from risk_monitor.limits import Limits
 from risk_monitor.point_in_time import evaluation_grid
 from risk_monitor.rules import RULES, RuleInputs
-from risk_monitor.schemas import SETTLEMENTS, SIGNALS
+from risk_monitor.schemas import ALERTS, API_STATUS, EXCHANGE_ORDERS, SETTLEMENTS, SIGNALS
+from risk_monitor.telemetry import monitor_telemetry
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,14 +39,38 @@ class MonitorOutput:
     signals: pl.DataFrame
     alerts: pl.DataFrame
     compliance_status: pl.DataFrame
+    monitor_telemetry: pl.DataFrame
 
 
 def _levelled_signals(inputs: RuleInputs, limits: Limits) -> pl.DataFrame:
     frames = [
-        apply_levels(RULES[name](inputs, rule_limits), name, rule_limits)
+        apply_levels(RULES[name](inputs, rule_limits), name, rule_limits).cast(LEVELLED)
         for name, rule_limits in limits.rules.configured()
     ]
     return pl.concat(frames) if frames else LEVELLED.to_frame()
+
+
+def _inputs(
+    grid: pl.DataFrame,
+    market_ticks: pl.DataFrame,
+    account_balances: pl.DataFrame,
+    settlements: pl.DataFrame | None,
+    exchange_orders: pl.DataFrame | None,
+    api_status: pl.DataFrame | None,
+) -> RuleInputs:
+    # an input the desk does not have (no custodian, no orders, no pollers) is an empty table
+    return RuleInputs(
+        grid=grid,
+        market_ticks=checked_market_ticks(market_ticks),
+        account_balances=checked_account_balances(account_balances),
+        settlements=checked_settlements(
+            SETTLEMENTS.to_frame() if settlements is None else settlements
+        ),
+        exchange_orders=checked_exchange_orders(
+            EXCHANGE_ORDERS.to_frame() if exchange_orders is None else exchange_orders
+        ),
+        api_status=checked_api_status(API_STATUS.to_frame() if api_status is None else api_status),
+    )
 
 
 def evaluate(
@@ -48,27 +81,33 @@ def evaluate(
     end: datetime,
     *,
     settlements: pl.DataFrame | None = None,
+    exchange_orders: pl.DataFrame | None = None,
+    api_status: pl.DataFrame | None = None,
 ) -> MonitorOutput:
     """Evaluate every configured rule at start, start + interval, ... <= end (timezone-aware),
     each time using only rows with available_at <= that time.
 
-    `settlements` is the custodian's settlement API (prod.settlements); a desk without a
-    custodian passes none. Raises InputContractError if an input breaks the contract in
-    `schemas.py`.
+    The keyword inputs are optional prod tables, None meaning the desk has none (an empty
+    table): `settlements` (the custodian's settlement API, prod.settlements), `exchange_orders`
+    (the exchange's order updates, prod.exchange_orders) and `api_status` (the desk's API polls,
+    prod.api_status). Raises InputContractError if an input breaks the contract in `schemas.py`.
     """
-    inputs = RuleInputs(
-        grid=evaluation_grid(start, end, limits.evaluation.interval),
-        market_ticks=checked_market_ticks(market_ticks),
-        account_balances=checked_account_balances(account_balances),
-        settlements=checked_settlements(
-            SETTLEMENTS.to_frame() if settlements is None else settlements
-        ),
-    )
+    grid = evaluation_grid(start, end, limits.evaluation.interval)
+    inputs = _inputs(grid, market_ticks, account_balances, settlements, exchange_orders, api_status)
     levelled = _levelled_signals(inputs, limits)
     signals = levelled.select(SIGNALS.names()).cast(SIGNALS).sort("ts", "rule", "subject")
-    alerts = alert_events(levelled).rechunk()
+    owned_alerts = owned_alert_events(levelled)
+    sources = {
+        MARKET_TICKS_TABLE: inputs.market_ticks,
+        ACCOUNT_BALANCES_TABLE: inputs.account_balances,
+        SETTLEMENTS_TABLE: inputs.settlements,
+        EXCHANGE_ORDERS_TABLE: inputs.exchange_orders,
+        API_STATUS_TABLE: inputs.api_status,
+    }
+    rules = [name for name, _ in limits.rules.configured()]
     return MonitorOutput(
         signals=signals.rechunk(),
-        alerts=alerts,
-        compliance_status=compliance_status(alerts, start=inputs.grid["ts"][0]),
+        alerts=owned_alerts.select(ALERTS.names()).rechunk(),
+        compliance_status=compliance_status(owned_alerts, limits.mandate_scope(), grid["ts"][0]),
+        monitor_telemetry=monitor_telemetry(grid, sources, rules, signals).rechunk(),
     )

@@ -79,3 +79,8 @@ def latest_visible(
     published = publications(rows, keys, values)
     every_key = published.select(keys).unique().sort(keys)
     return as_of(grid.join(every_key, how="cross"), published, keys)
+
+
+def age_seconds(since: pl.Expr) -> pl.Expr:
+    """Seconds from `since` to the evaluation time `ts` (Float64, null where `since` is)."""
+    return (pl.col("ts") - since).dt.total_microseconds() / 1_000_000

@@ -43,16 +43,16 @@ class UsdQuotes:
             pairs_present=frozenset(ticks["pair"].unique()),
         )
 
+    def can_price(self, asset: str) -> bool:
+        """Whether some published pair prices `asset` in USD (at some time)."""
+        present = self.pairs_present
+        return asset == USD or f"{asset}/USD" in present or f"USD/{asset}" in present
+
     def require(self, assets: Iterable[str]) -> None:
         """Raise InputContractError naming every asset no published pair could ever price."""
-        present = self.pairs_present
-        unpriceable = sorted(
-            asset
-            for asset in set(assets)
-            if asset != USD and f"{asset}/USD" not in present and f"USD/{asset}" not in present
-        )
+        unpriceable = sorted(asset for asset in set(assets) if not self.can_price(asset))
         if unpriceable:
-            pairs = ", ".join(sorted(present)) or "none"
+            pairs = ", ".join(sorted(self.pairs_present)) or "none"
             raise InputContractError(
                 "\n".join(
                     f"{MARKET_TICKS_TABLE}: no USD price for asset {asset!r} of "

@@ -39,6 +39,37 @@ SETTLEMENTS = pl.Schema(
     }
 )
 
+# The exchange's order API as the desk saw it: one row per order update. status: accepted |
+# rejected | partially_filled | filled | cancelled; filled_qty is cumulative in base units;
+# avg_price is null until something filled; reason is null unless the exchange gave one.
+EXCHANGE_ORDERS = pl.Schema(
+    {
+        "ts": UTC_US,
+        "order_id": pl.String(),
+        "account_id": pl.String(),
+        "pair": pl.String(),
+        "status": pl.String(),
+        "filled_qty": pl.Float64(),
+        "avg_price": pl.Float64(),
+        "reason": pl.String(),
+        "available_at": UTC_US,
+    }
+)
+
+# The desk's API pollers: one row per call of an endpoint of a venue. ok is whether it answered;
+# error is the client's error (null when ok); latency_ms how long the call took.
+API_STATUS = pl.Schema(
+    {
+        "ts": UTC_US,
+        "venue": pl.String(),
+        "endpoint": pl.String(),
+        "ok": pl.Boolean(),
+        "error": pl.String(),
+        "latency_ms": pl.Float64(),
+        "available_at": UTC_US,
+    }
+)
+
 # Outputs (risk.*)
 SIGNALS = pl.Schema(
     {
@@ -65,4 +96,19 @@ ALERTS = pl.Schema(
 )
 COMPLIANCE_STATUS = pl.Schema(
     {"ts": UTC_US, "mandate": pl.String(), "status": pl.String(), "rules_in_breach": pl.String()}
+)
+
+# The monitor's own telemetry, long format (one metric per row) so each maps to a labelled gauge.
+# component "source": name is a prod table; metrics `data_age_s` (evaluation time − ts of the newest
+# visible row; null before any is visible) and `visible_rows` (rows with available_at <= ts).
+# component "rule": name is a configured rule; metric `rows_evaluated` (signal rows, i.e. subjects,
+# at that evaluation time). All deterministic: wall-clock timing is left to the caller.
+MONITOR_TELEMETRY = pl.Schema(
+    {
+        "ts": UTC_US,
+        "component": pl.String(),
+        "name": pl.String(),
+        "metric": pl.String(),
+        "value": pl.Float64(),
+    }
 )

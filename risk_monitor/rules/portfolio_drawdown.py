@@ -9,7 +9,7 @@ import polars as pl
 
 from risk_monitor.config_types import Duration
 from risk_monitor.levels import RULE_SIGNAL, LevelLimits
-from risk_monitor.rules.inputs import RuleInputs
+from risk_monitor.rules.inputs import RuleInputs, account_totals
 
 
 class PortfolioDrawdownLimits(LevelLimits):
@@ -20,26 +20,7 @@ class PortfolioDrawdownLimits(LevelLimits):
 
 def _account_values(inputs: RuleInputs) -> pl.DataFrame:
     """ts × account_id → value (null while not fully known), ordered by ts, then account."""
-    # an asset whose balance is zero everywhere needs no price: it contributes nothing
-    inputs.usd_quotes.require(inputs.assets_in_balances(held_only=True))
-    balance, worth = pl.col("balance"), pl.col("worth")
-    return (
-        inputs.usd_quotes.attach(inputs.visible_balances)
-        .with_columns(
-            worth=pl.when(balance == 0).then(pl.lit(0.0)).otherwise(balance * pl.col("usd_price"))
-        )
-        .group_by("ts", "account_id", maintain_order=True)
-        .agg(
-            value=worth.sum(),
-            any_visible=balance.is_not_null().any(),
-            all_priced=(balance.is_null() | worth.is_not_null()).all(),
-        )
-        .select(
-            "ts",
-            "account_id",
-            value=pl.when(pl.col("any_visible") & pl.col("all_priced")).then(pl.col("value")),
-        )
-    )
+    return account_totals(inputs.asset_worth, value=pl.col("worth").sum())
 
 
 def portfolio_drawdown(inputs: RuleInputs, limits: PortfolioDrawdownLimits) -> pl.DataFrame:
@@ -52,6 +33,7 @@ def portfolio_drawdown(inputs: RuleInputs, limits: PortfolioDrawdownLimits) -> p
         .select(
             "ts",
             subject="account_id",
+            account_id="account_id",
             # with no positive peak there is nothing to draw down from: the ratio means nothing
             value=pl.when(pl.col("peak") > 0).then(1.0 - value / pl.col("peak")),
             armed=pl.lit(True),

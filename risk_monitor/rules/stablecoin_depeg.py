@@ -36,6 +36,7 @@ def stablecoin_depeg(inputs: RuleInputs, limits: StablecoinDepegLimits) -> pl.Da
         .select(
             "ts",
             subject="asset",
+            account_id=pl.lit(None, pl.String),  # a coin's peg matters to every mandate
             value=(pl.col("usd_price") - 1.0).abs(),
             armed=pl.col("exposure") >= limits.min_exposure_usd,
         )

@@ -32,7 +32,9 @@ def unsettled_exposure(inputs: RuleInputs, limits: UnsettledExposureLimits) -> p
     return (
         priced.group_by("ts", "account_id")
         .agg(value=(pl.col("units") * pl.col("usd_price")).sum())
-        .select("ts", subject="account_id", value="value", armed=pl.lit(True))
+        .select(
+            "ts", subject="account_id", account_id="account_id", value="value", armed=pl.lit(True)
+        )
         .sort("subject", "ts")
         .cast(RULE_SIGNAL)
     )

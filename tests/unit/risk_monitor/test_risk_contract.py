@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from risk_monitor import InputContractError, Limits, evaluate, limits_from_mapping
-from risk_monitor.schemas import ACCOUNT_BALANCES, MARKET_TICKS
+from risk_monitor.schemas import ACCOUNT_BALANCES, API_STATUS, EXCHANGE_ORDERS, MARKET_TICKS
 
 T0 = datetime(2024, 3, 4, tzinfo=UTC)
 LIMITS: Limits = limits_from_mapping(
@@ -131,3 +131,105 @@ def test_naive_evaluation_times_are_refused() -> None:
 def test_end_before_start_is_refused() -> None:
     with pytest.raises(ValueError, match="is before start"):
         evaluate(TICKS, BALANCES, LIMITS, T0, T0 - timedelta(seconds=1))
+
+
+# ---- prod.exchange_orders and prod.api_status: optional inputs, checked like the others ----
+
+ORDERS = pl.DataFrame(
+    [
+        (T0, "o1", "desk_a", "BTC/USD", "accepted", 0.0, None, None, T0),
+        (T0, "o1", "desk_a", "BTC/USD", "filled", 0.5, 60_000.0, None, T0),
+        (T0, "o2", "desk_a", "BTC/USD", "rejected", 0.0, None, "insufficient margin", T0),
+    ],
+    schema=EXCHANGE_ORDERS,
+    orient="row",
+)
+API = pl.DataFrame(
+    [
+        (T0, "custodian", "settlements", True, None, 120.0, T0),
+        (T0, "custodian", "balances", False, "HTTP 503", 5_000.0, T0),
+    ],
+    schema=API_STATUS,
+    orient="row",
+)
+
+
+def optional_error(orders: pl.DataFrame = ORDERS, api: pl.DataFrame = API) -> str:
+    with pytest.raises(InputContractError) as raised:
+        evaluate(TICKS, BALANCES, LIMITS, T0, T0, exchange_orders=orders, api_status=api)
+    return str(raised.value)
+
+
+def test_optional_inputs_with_their_nullable_columns_null_are_accepted() -> None:
+    output = evaluate(TICKS, BALANCES, LIMITS, T0, T0, exchange_orders=ORDERS, api_status=API)
+
+    assert output.signals.height == 1
+
+
+@pytest.mark.parametrize(
+    ("orders", "problem"),
+    [
+        (
+            ORDERS.drop("reason"),
+            "prod.exchange_orders: missing column 'reason' (String)",
+        ),
+        (
+            ORDERS.with_columns(order_id=pl.when(pl.col("status") != "filled").then("order_id")),
+            "prod.exchange_orders: column 'order_id' is null in 1 row(s), first at row 1",
+        ),
+        (
+            ORDERS.with_columns(status=pl.lit("new")),
+            "prod.exchange_orders: column 'status' is not one of accepted, rejected, "
+            "partially_filled, filled, cancelled in 3 row(s), first at row 0",
+        ),
+        (
+            ORDERS.with_columns(filled_qty=pl.lit(-1.0)),
+            "prod.exchange_orders: column 'filled_qty' is not a non-negative finite number "
+            "in 3 row(s), first at row 0",
+        ),
+        (
+            ORDERS.with_columns(avg_price=pl.col("avg_price").fill_null(0.0)),
+            "prod.exchange_orders: column 'avg_price' is not a positive finite number "
+            "in 2 row(s), first at row 0",
+        ),
+        (
+            ORDERS.with_columns(pair=pl.lit("BTCUSD")),
+            "prod.exchange_orders: column 'pair' is not of the form 'BASE/QUOTE' "
+            "in 3 row(s), first at row 0",
+        ),
+        (
+            ORDERS.with_columns(available_at=pl.col("ts") - timedelta(seconds=1)),
+            "prod.exchange_orders: column 'available_at' is earlier than 'ts' "
+            "in 3 row(s), first at row 0",
+        ),
+    ],
+)
+def test_bad_exchange_orders(orders: pl.DataFrame, problem: str) -> None:
+    assert optional_error(orders=orders) == problem
+
+
+@pytest.mark.parametrize(
+    ("api", "problem"),
+    [
+        (
+            API.with_columns(pl.col("ok").cast(pl.String)),
+            "prod.api_status: column 'ok' has type String, expected Boolean",
+        ),
+        (
+            API.with_columns(ok=pl.lit(None, pl.Boolean)),
+            "prod.api_status: column 'ok' is null in 2 row(s), first at row 0",
+        ),
+        (
+            API.with_columns(latency_ms=pl.lit(float("nan"))),
+            "prod.api_status: column 'latency_ms' is not a non-negative finite number "
+            "in 2 row(s), first at row 0",
+        ),
+        (
+            API.with_columns(available_at=pl.col("ts") - timedelta(seconds=1)),
+            "prod.api_status: column 'available_at' is earlier than 'ts' "
+            "in 2 row(s), first at row 0",
+        ),
+    ],
+)
+def test_bad_api_status(api: pl.DataFrame, problem: str) -> None:
+    assert optional_error(api=api) == problem

@@ -84,8 +84,9 @@ def test_limits_are_frozen() -> None:
 
 def test_unknown_rule_lists_the_known_ones() -> None:
     assert problems("version: 1\nrules:\n  foo: {warning: 1, breach: 2}\n") == (
-        "limits/x.yaml: rules.foo: unknown rule 'foo'; known: portfolio_drawdown, "
-        "stablecoin_depeg, unsettled_exposure",
+        "limits/x.yaml: rules.foo: unknown rule 'foo'; known: api_unavailable, concentration, "
+        "data_staleness, delta_exposure, order_rate, portfolio_drawdown, position_limit, "
+        "price_divergence, reject_rate, stablecoin_depeg, unsettled_exposure",
     )
 
 
@@ -138,7 +139,7 @@ def test_every_problem_is_listed_at_once() -> None:
         "limits/x.yaml: rules.portfolio_drawdown.warning: must not be negative, got -0.03",
         "limits/x.yaml: rules.stablecoin_depeg.assets: "
         "tuple should have at least 1 item after validation, not 0, got []",
-        "limits/x.yaml: extra: unknown key 'extra'; known: evaluation, rules, version",
+        "limits/x.yaml: extra: unknown key 'extra'; known: evaluation, mandates, rules, version",
     )
 
 
@@ -178,3 +179,98 @@ def test_duplicate_keys_are_refused_not_silently_overwritten() -> None:
 
     assert problem.startswith("limits/x.yaml: not valid YAML:")
     assert "duplicate key 'breach'" in problem
+
+
+def test_default_file_configures_every_rule_with_durations_in_seconds() -> None:
+    limits = parse_limits(DEFAULT_LIMITS.read_text(), str(DEFAULT_LIMITS))
+
+    assert tuple(name for name, _ in limits.rules.configured()) == RULE_NAMES
+    staleness, api = limits.rules.data_staleness, limits.rules.api_unavailable
+    assert staleness is not None
+    assert (staleness.warning, staleness.breach) == (30.0, 120.0)
+    balances = staleness.per_source["account_balances"]
+    assert (balances.warning, balances.breach) == (120.0, 300.0)
+    assert api is not None
+    assert (api.warning, api.breach) == (180.0, 600.0)
+    assert limits.mandate_scope() == {"firm": None}
+
+
+NEW_RULES = """
+version: 1
+rules:
+  position_limit:
+    warning: 100
+    breach: 200
+    per_asset: {BTC: {warning: 50, breach: 60}}
+    per_account: {desk_a: {warning: 10, breach: 20}}
+  data_staleness:
+    warning: 30s
+    breach: 2m
+    per_source: {account_balances: {warning: 1m, breach: 5m}}
+  reject_rate: {window: 5m, min_orders: 10, warning: 0.1, breach: 0.25}
+  price_divergence:
+    warning: 0.02
+    breach: 0.05
+    per_pair: {BTC-PERP/USD: {warning: 0.01, breach: 0.03}}
+"""
+
+
+def test_new_sections_parse() -> None:
+    limits = parse_limits(NEW_RULES, SOURCE)
+
+    position = limits.rules.position_limit
+    assert position is not None
+    assert position.per_asset["BTC"].breach == 60.0
+    assert limits.rules.reject_rate is not None
+    assert limits.rules.reject_rate.window == timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (
+            ("{BTC: {warning: 50, breach: 60}}", "{BTC: {warning: 70, breach: 60}}"),
+            "rules.position_limit.per_asset.BTC.warning: must not exceed breach (60.0), got 70.0",
+        ),
+        (
+            ("{desk_a: {warning: 10, breach: 20}}", "{desk_a: {warning: 10, breach: -20}}"),
+            "rules.position_limit.per_account.desk_a.breach: must not be negative, got -20.0",
+        ),
+        (
+            ("{BTC: {warning: 50, breach: 60}}", "{BTC: {warning: 50, breach: 60, clear: 1}}"),
+            "rules.position_limit.per_asset.BTC.clear: unknown key 'clear'; known: breach, warning",
+        ),
+        (
+            ("warning: 30s", "warning: 3m"),
+            "rules.data_staleness.warning: must not exceed breach (120.0 s), got 180.0 s",
+        ),
+        (
+            ("warning: 30s", "warning: 30"),
+            "rules.data_staleness.warning: "
+            "expected a duration like '1s', '15m', '24h' or '2d', got 30",
+        ),
+        (
+            ("{account_balances:", "{balances:"),
+            "rules.data_staleness.per_source: unknown source 'balances'; "
+            "known: market_ticks, account_balances",
+        ),
+        (
+            ("min_orders: 10", "min_orders: 0"),
+            "rules.reject_rate.min_orders: input should be greater than or equal to 1, got 0",
+        ),
+        (
+            ("min_orders: 10", "min_orders: 2.5"),
+            "rules.reject_rate.min_orders: input should be a valid integer, got 2.5",
+        ),
+        (
+            ("{warning: 0.01, breach: 0.03}", "{warning: 0.04, breach: 0.03}"),
+            "rules.price_divergence.per_pair.BTC-PERP/USD.warning: "
+            "must not exceed breach (0.03), got 0.04",
+        ),
+    ],
+)
+def test_bad_new_sections(edit: tuple[str, str], problem: str) -> None:
+    old, new = edit
+    assert old in NEW_RULES
+
+    assert problems(NEW_RULES.replace(old, new, 1)) == (f"{SOURCE}: {problem}",)

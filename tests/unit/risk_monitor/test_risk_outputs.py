@@ -11,8 +11,11 @@ from risk_monitor.schemas import (
     ALERTS,
     COMPLIANCE_STATUS,
     MARKET_TICKS,
+    MONITOR_TELEMETRY,
     SIGNALS,
 )
+
+TABLES = ("signals", "alerts", "compliance_status", "monitor_telemetry")
 
 T0 = datetime(2024, 3, 4, tzinfo=UTC)
 LIMITS: Limits = limits_from_mapping(
@@ -80,6 +83,7 @@ def test_outputs_have_exactly_the_declared_schemas() -> None:
     assert output.signals.schema == SIGNALS
     assert output.alerts.schema == ALERTS
     assert output.compliance_status.schema == COMPLIANCE_STATUS
+    assert output.monitor_telemetry.schema == MONITOR_TELEMETRY
 
 
 def test_outputs_keep_their_schemas_with_no_rule_configured() -> None:
@@ -92,6 +96,8 @@ def test_outputs_keep_their_schemas_with_no_rule_configured() -> None:
     assert output.alerts.schema == ALERTS
     assert output.alerts.is_empty()
     assert output.compliance_status.rows() == [(at(0), "firm", "compliant", "")]
+    assert output.monitor_telemetry.schema == MONITOR_TELEMETRY
+    assert set(output.monitor_telemetry["component"]) == {"source"}
 
 
 def test_one_signal_row_per_time_rule_and_subject_sorted() -> None:
@@ -145,7 +151,7 @@ def test_alerts_are_sorted_and_each_level_is_its_own_instance() -> None:
 def test_same_inputs_give_equal_frames_and_identical_parquet_bytes() -> None:
     first, second = run(), run()
 
-    for name in ("signals", "alerts", "compliance_status"):
+    for name in TABLES:
         one, other = getattr(first, name), getattr(second, name)
         assert one.equals(other)
         assert parquet_bytes(one) == parquet_bytes(other)
@@ -159,5 +165,5 @@ def test_input_row_order_does_not_matter() -> None:
         balances=BALANCES.reverse(),
     )
 
-    for name in ("signals", "alerts", "compliance_status"):
+    for name in TABLES:
         assert parquet_bytes(getattr(shuffled, name)) == parquet_bytes(getattr(reference, name))

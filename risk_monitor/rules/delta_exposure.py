@@ -1,0 +1,40 @@
+"""delta_exposure: each account's net USD exposure to assets whose price moves.
+
+value = |Σ balance × USD price| over the account's balances in assets that are not in `stable`
+(USD is always stable: it is the unit of account). Long and short books alike are exposure, so
+the sum's magnitude is compared with the levels. Null before any of the account's balances is
+visible, and while a visible non-zero balance of a non-stable asset is unpriced.
+"""
+
+import polars as pl
+
+from risk_monitor.levels import RULE_SIGNAL, LevelLimits
+from risk_monitor.rules.inputs import RuleInputs, account_totals, is_usd
+
+
+class DeltaExposureLimits(LevelLimits):
+    """Levels are USD amounts of net exposure; `stable` lists assets taken as worth 1 USD."""
+
+    stable: tuple[str, ...] = ()
+
+
+def delta_exposure(inputs: RuleInputs, limits: DeltaExposureLimits) -> pl.DataFrame:
+    """One row per evaluation time × account (subject = account_id); RULE_SIGNAL."""
+    asset = pl.col("asset")
+    moving = ~is_usd(asset) & ~asset.is_in(limits.stable)
+    # stable balances stay in (with no worth) so an account holding only them has exposure 0
+    worth = inputs.asset_worth.with_columns(
+        worth=pl.when(moving).then(pl.col("worth")).otherwise(0.0),
+        priced=pl.col("priced") | ~moving,
+    )
+    return (
+        account_totals(worth, net=pl.col("worth").sum())
+        .select(
+            "ts",
+            subject="account_id",
+            account_id="account_id",
+            value=pl.col("net").abs(),
+            armed=pl.lit(True),
+        )
+        .cast(RULE_SIGNAL)
+    )
