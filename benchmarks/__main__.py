@@ -1,5 +1,6 @@
 """`make bench`: stage throughput on the bundled 48 h depeg scenario, the vectorised risk monitor
-against a plain-Python per-tick loop, and the whole replay through Dagster, cold."""
+against a plain-Python per-tick loop, the exchange engine against a plain-Python per-tick matcher,
+and the whole replay through Dagster, cold."""
 
 import json
 import platform
@@ -14,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from benchmarks.baseline_monitor import evaluate_per_tick
+from benchmarks.exchange_matching import exchange_timings
 from benchmarks.timing import Timing, measure
 from correlator import score_scenario
 from pipelines import project
@@ -91,12 +93,14 @@ def main() -> None:
     console = Console(width=None if Console().is_terminal else 120)
     with console.status("benchmarking stages ..."):
         timings, speedup = stage_timings()
+    with console.status("benchmarking the exchange ..."):
+        exchange, exchange_speedups = exchange_timings()
     with console.status("cold end-to-end replay ..."):
         end_to_end = cold_end_to_end()
     table = Table(title=f"riskproof benchmarks ({SCENARIO}: 48 h at 1 s, 6 pairs)")
     for column in ("stage", "units", "median", "min", "max", "per second"):
         table.add_column(column, justify="left" if column == "stage" else "right")
-    for t in timings:
+    for t in [*timings, *exchange]:
         table.add_row(
             t.name,
             f"{t.units:,} {t.unit}",
@@ -107,6 +111,10 @@ def main() -> None:
         )
     console.print(table)
     console.print(f"vectorised monitor vs per-tick loop: [bold]{speedup:,.1f}x[/] evaluations/s")
+    for flow, ratio in exchange_speedups.items():
+        console.print(
+            f"exchange engine vs per-tick matcher, {flow} flow: [bold]{ratio:,.2f}x[/] orders/s"
+        )
     console.print(f"cold end-to-end `riskproof run {SCENARIO}` (new process): {end_to_end:.1f} s")
     out = project.EXPORTS_DIR / "bench" / "latest.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +124,8 @@ def main() -> None:
                 "machine": {"python": platform.python_version(), "platform": platform.platform()},
                 "stages": [t.as_dict() for t in timings],
                 "monitor_speedup_vs_per_tick_loop": speedup,
+                "exchange": [t.as_dict() for t in exchange],
+                "exchange_speedup_vs_per_tick_matcher": exchange_speedups,
                 "cold_end_to_end_s": end_to_end,
             },
             indent=2,

@@ -1,0 +1,371 @@
+"""The matching engine: a step API a batch driver or a strategy co-simulation loop can drive.
+
+`submit` sends an order at the client's present; it reaches the engine after an entry latency.
+`advance` moves time forward, processing in time order every arrival and every tick at which a
+resting client order becomes marketable against the synthetic book. Between events nothing is
+visited tick by tick: the ticks where a resting order crosses are found with numpy over the
+stretch of reference path up to the next arrival.
+
+At an instant shared by a tick and an arrival, the tick goes first: a book refreshes, then the
+orders that reach it trade.
+"""
+
+import math
+from collections.abc import Mapping
+from datetime import datetime
+from heapq import heappop, heappush
+from typing import Any
+
+import polars as pl
+
+from simulators.exchange.backdoors import LATENCY_SPIKE, Backdoors
+from simulators.exchange.book import BUY, SELL, side_taken
+from simulators.exchange.book_history import BookHistory
+from simulators.exchange.client_book import ClientBook
+from simulators.exchange.config import ExchangeConfig
+from simulators.exchange.crossing import CrossingWatch
+from simulators.exchange.draws import Draws
+from simulators.exchange.impact import Impact
+from simulators.exchange.ledger import Ledger
+from simulators.exchange.liquidity import SyntheticLiquidity
+from simulators.exchange.market import MarketPath
+from simulators.exchange.matching import Execution, at_least_as_good, plan_taker
+from simulators.exchange.orders import (
+    ACCEPTED,
+    CANCEL,
+    CANCELLED,
+    CLIENT_CANCEL,
+    DUPLICATE_ORDER_ID,
+    EXCHANGE_REJECT,
+    EXCHANGE_UNAVAILABLE,
+    FILLED,
+    GTC,
+    INSUFFICIENT_BALANCE,
+    INVALID_ORDER,
+    IOC_REMAINDER,
+    LIMIT,
+    LIQUIDITY_EXHAUSTED,
+    MARKET,
+    NEW,
+    ORDER_NOT_OPEN,
+    PARTIALLY_FILLED,
+    POST_ONLY,
+    POST_ONLY_WOULD_CROSS,
+    REJECTED,
+    UNKNOWN_ORDER,
+    UNKNOWN_PAIR,
+    Order,
+    OrderRequest,
+)
+from simulators.exchange.records import Records
+from simulators.exchange.settlement import MAKER, TAKER, Settlement
+from simulators.seeding import stream
+from simulators.time_grid import duration_us, to_us
+
+Pending = tuple[int, int, OrderRequest, float]  # arrival_us, sequence, request, reject draw
+
+
+class Exchange:
+    """One venue: synthetic books per pair around the reference, client orders, balances."""
+
+    def __init__(
+        self,
+        markets: Mapping[str, MarketPath],
+        opening_balances: pl.DataFrame,
+        *,
+        seed: int,
+        config: ExchangeConfig | None = None,
+        backdoors: Backdoors | None = None,
+        start_us: int | None = None,
+    ) -> None:
+        if not markets:
+            raise ValueError("an exchange needs at least one market")
+        self.config = config or ExchangeConfig()
+        self.markets = dict(sorted(markets.items()))
+        self.backdoors = backdoors or Backdoors([])
+        first_tick = min(int(m.ts[0]) for m in self.markets.values())
+        self.clock_us = first_tick if start_us is None else start_us
+        opening = opening_balances.select("account_id", "asset", "balance").rows()
+        self.ledger = Ledger(opening, self.clock_us)
+        self.records = Records()
+        half_life_us = duration_us(self.config.impact_half_life)
+        self.impact = {pair: Impact(half_life_us) for pair in self.markets}
+        self._books = {pair: ClientBook() for pair in self.markets}
+        self.watch = CrossingWatch(self.markets, self._books, self.impact)
+        self.liquidity = SyntheticLiquidity(self.markets, self.config.levels)
+        self.settlement = Settlement(self.markets, self.ledger, self.records, self.config)
+        self._ticks: dict[str, tuple[int, int]] = {}
+        self.book_history = BookHistory(
+            self.records,
+            self.clock_us,
+            duration_us(self.config.book_sample_every),
+            self.config.book_sample_levels,
+        )
+        self._pending: list[Pending] = []
+        self._live: dict[str, Order] = {}
+        self._seen: set[str] = set()
+        self._sequence = 0
+        entry_rng = stream(seed, "exchange", "entry_latency")
+        reject_rng = stream(seed, "exchange", "order_rejects")
+        self._entry_delays = Draws(lambda n: self.config.entry_latency.sample_us(entry_rng, n))
+        self._reject_draws = Draws(reject_rng.random)
+
+    # -- the step API -------------------------------------------------------------------------
+
+    def submit(self, request: Mapping[str, Any], now: datetime) -> None:
+        """Send one ORDER_REQUESTS row at `now`, the client's present (the row's `ts`)."""
+        self.submit_request(OrderRequest.from_row(request), to_us(now))
+
+    def advance(self, now: datetime) -> None:
+        """Process everything that happens up to and including `now`."""
+        self.advance_us(to_us(now))
+
+    def submit_request(self, request: OrderRequest, now_us: int) -> None:
+        if request.ts_us != now_us:
+            raise ValueError(
+                f"order {request.order_id}: sent at {now_us}, but its ts says otherwise"
+            )
+        self.advance_us(now_us)
+        delay = self._entry_delays.next() * self._latency_scale(request.pair, now_us)
+        arrival = now_us + round(delay)
+        heappush(self._pending, (arrival, self._sequence, request, self._reject_draws.next()))
+        self._sequence += 1
+
+    def advance_us(self, now_us: int) -> None:
+        if now_us < self.clock_us:
+            raise ValueError(f"time runs forward only: {now_us} is before {self.clock_us}")
+        while True:
+            due = self._pending[0][0] if self._pending and self._pending[0][0] <= now_us else None
+            bound = now_us if due is None else due
+            crossing = self.watch.next(bound)
+            if crossing is not None:
+                self._cross(*crossing)
+                continue
+            self.watch.checked_until(bound)
+            if due is None:
+                break
+            arrival, _, request, draw = heappop(self._pending)
+            self.book_history.before(arrival, self._books)
+            self.clock_us = arrival
+            self._arrive(request, arrival, draw)
+        self.book_history.before(now_us + 1, self._books)
+        self.clock_us = now_us
+
+    def flush(self) -> None:
+        """Record what the audit book samples still need; call once the run is over."""
+        self.book_history.finish(self._books)
+
+    @property
+    def pending_until(self) -> int | None:
+        """The last arrival still in flight, if any."""
+        return max((p[0] for p in self._pending), default=None)
+
+    def client_book(self, pair: str) -> ClientBook:
+        return self._books[pair]
+
+    def mid(self, pair: str, moment_us: int) -> float:
+        """The venue mid in force at `moment_us`: the reference at the tick, with impact."""
+        market = self.markets[pair]
+        k = self._tick(pair, moment_us)
+        ticks = market.scalars
+        return ticks.reference[k] * math.exp(self.impact[pair].before(ticks.ts[k]))
+
+    def _tick(self, pair: str, moment_us: int) -> int:
+        """`MarketPath.index`, remembered: one moment asks for its tick many times."""
+        moment, k = self._ticks.get(pair, (-1, -1))
+        if moment != moment_us:
+            k = self.markets[pair].index(moment_us)
+            self._ticks[pair] = (moment_us, k)
+        return k
+
+    # -- resting orders meeting the synthetic book ---------------------------------------------
+
+    def _cross(self, pair: str, k: int) -> None:
+        """Tick k of `pair`: resting orders the synthetic touch reached trade at their own price,
+        as makers, against the synthetic levels at or inside that price."""
+        self.watch.checked_through(pair, k)
+        moment = self.markets[pair].scalars.ts[k]
+        self.book_history.before(moment, self._books)
+        self.clock_us = moment
+        mid = self.mid(pair, moment)
+        book = self._books[pair]
+        for side in (BUY, SELL):
+            while (order := book.best(side)) is not None:
+                synthetic = self.liquidity.levels(pair, k, mid, side_taken(side))
+                plan = plan_taker(side, order.remaining, order.price, synthetic, ())
+                if not plan:
+                    break
+                self.liquidity.consume(pair, k, side_taken(side), plan)
+                qty = sum(e.qty for e in plan)
+                self.settlement.with_market(moment, order, order.price, qty, MAKER)
+                self._report_fill(moment, order)
+                if order.remaining > 0:
+                    break
+
+    # -- arrivals -------------------------------------------------------------------------------
+
+    def _arrive(self, request: OrderRequest, moment: int, draw: float) -> None:
+        if self.backdoors.down(moment):
+            self._reject(moment, request, EXCHANGE_UNAVAILABLE)
+        elif draw < self.backdoors.reject_fraction(moment):
+            self._reject(moment, request, EXCHANGE_REJECT)
+        elif request.action == CANCEL:
+            self._cancel(moment, request)
+        elif request.action != NEW or request.invalid():
+            self._reject(moment, request, INVALID_ORDER)
+        elif request.order_id in self._seen:
+            self._reject(moment, request, DUPLICATE_ORDER_ID)
+        elif request.pair not in self.markets:
+            self._reject(moment, request, UNKNOWN_PAIR)
+        else:
+            self._new(moment, request)
+
+    def _new(self, moment: int, request: OrderRequest) -> None:
+        pair, side = request.pair, request.side
+        book = self._books[pair]
+        opposite = SELL if side == BUY else BUY
+        k = self._tick(pair, moment)
+        synthetic = self.liquidity.levels(pair, k, self.mid(pair, moment), side_taken(side))
+        if request.order_type == LIMIT:
+            assert request.limit_price is not None
+            limit: float | None = request.limit_price
+            needed = self.settlement.funds_needed_for_limit(side, request.qty, request.limit_price)
+        else:
+            limit = None
+        if request.time_in_force == POST_ONLY and limit is not None:
+            touch = book.best(opposite)
+            if at_least_as_good(side, synthetic[0][0], limit) or (
+                touch is not None and at_least_as_good(side, touch.price, limit)
+            ):
+                self._reject(moment, request, POST_ONLY_WOULD_CROSS)
+                return
+            plan: list[Execution] = []
+        else:
+            plan = plan_taker(side, request.qty, limit, synthetic, book.in_priority(opposite))
+        if limit is None:
+            notional = sum(e.price * e.qty for e in plan)
+            needed = self.settlement.funds_needed_for_market(side, request.qty, notional)
+        order = Order(request, self._sequence)
+        if self.ledger.available(request.account_id, self.settlement.spend_asset(order)) < needed:
+            self._reject(moment, request, INSUFFICIENT_BALANCE)
+            return
+        self._sequence += 1
+        self._seen.add(request.order_id)
+        self._live[request.order_id] = order
+        self._event(moment, order, NEW, ACCEPTED, None)
+        self._take(moment, k, order, plan)
+        self._finish_taker(moment, order)
+
+    def _take(self, moment: int, k: int, order: Order, plan: list[Execution]) -> None:
+        pair = order.request.pair
+        self.liquidity.consume(pair, k, side_taken(order.side), plan)
+        for execution in plan:
+            maker = execution.maker
+            if maker is None:
+                self.settlement.with_market(moment, order, execution.price, execution.qty, TAKER)
+            else:
+                self.settlement.between_clients(
+                    moment, order, maker, execution.price, execution.qty
+                )
+                self._report_fill(moment, maker)
+        from_market = sum(e.qty for e in plan if e.maker is None)
+        if from_market > 0:
+            ticks = self.markets[pair].scalars
+            move = self.config.impact_coef * ticks.level_step[k] * from_market / ticks.top_qty[k]
+            self.impact[pair].push(moment, move if order.side == BUY else -move)
+            self.watch.changed(pair)
+
+    def _finish_taker(self, moment: int, order: Order) -> None:
+        request = order.request
+        if order.filled > 0:
+            self._event(moment, order, NEW, FILLED if order.remaining == 0 else PARTIALLY_FILLED)
+        if order.remaining == 0:
+            self._close(order)
+        elif request.order_type == LIMIT and request.time_in_force in (GTC, POST_ONLY):
+            self.settlement.hold_remainder(order)
+            self._books[request.pair].add(order)
+            self._touch(request.pair)
+            # an order rests from now on: no earlier tick may fill it
+            self.watch.checked_through(
+                request.pair, self.markets[request.pair].ticks_to(moment) - 1
+            )
+        else:
+            reason = LIQUIDITY_EXHAUSTED if request.order_type == MARKET else IOC_REMAINDER
+            self._event(moment, order, NEW, CANCELLED, reason)
+            self._close(order)
+
+    def _cancel(self, moment: int, request: OrderRequest) -> None:
+        order = self._live.get(request.order_id)
+        if order is None or order.request.account_id != request.account_id:
+            known = request.order_id in self._seen and order is None
+            self._reject(moment, request, ORDER_NOT_OPEN if known else UNKNOWN_ORDER)
+            return
+        self._books[order.request.pair].remove(order)
+        self._touch(order.request.pair)
+        self._event(moment, order, CANCEL, CANCELLED, CLIENT_CANCEL)
+        self._close(order)
+
+    def _report_fill(self, moment: int, order: Order) -> None:
+        """A resting order traded: its update, and its exit from the book once filled."""
+        self._event(moment, order, NEW, FILLED if order.remaining == 0 else PARTIALLY_FILLED)
+        self._touch(order.request.pair)
+        if order.remaining == 0:
+            self._books[order.request.pair].remove(order)
+            self._close(order)
+
+    def _close(self, order: Order) -> None:
+        self.settlement.release(order)
+        self._live.pop(order.order_id, None)
+
+    # -- records --------------------------------------------------------------------------------
+
+    def _reject(self, moment: int, request: OrderRequest, reason: str) -> None:
+        order = self._live.get(request.order_id)
+        filled = order.filled if order is not None else 0.0
+        average = order.avg_price if order is not None else None
+        self.records.events.append(
+            (
+                moment,
+                request.order_id,
+                request.account_id,
+                request.pair,
+                request.action,
+                REJECTED,
+                filled,
+                average,
+                reason,
+            )
+        )
+        scale = self._latency_scale(request.pair, moment)
+        self.records.event_extras.append((scale, reason == EXCHANGE_UNAVAILABLE))
+
+    def _event(
+        self, moment: int, order: Order, action: str, status: str, reason: str | None = None
+    ) -> None:
+        request = order.request
+        self.records.events.append(
+            (
+                moment,
+                request.order_id,
+                request.account_id,
+                request.pair,
+                action,
+                status,
+                order.filled,
+                order.avg_price,
+                reason,
+            )
+        )
+        self.records.event_extras.append((self._latency_scale(request.pair, moment), False))
+
+    def _latency_scale(self, pair: str, moment: int) -> float:
+        """Latency medians rise with the pair's recent volatility and with a latency spike."""
+        spike = self.backdoors.factor(LATENCY_SPIKE, moment)
+        market = self.markets.get(pair)
+        if market is None:
+            return spike
+        return spike * market.scalars.volatility_factor[self._tick(pair, moment)]
+
+    def _touch(self, pair: str) -> None:
+        self.book_history.changed(pair, self.clock_us)
+        self.watch.changed(pair)

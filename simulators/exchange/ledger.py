@@ -1,0 +1,59 @@
+"""Balances per (account, asset), the part of them held by resting orders, and every change.
+
+Money only moves between accounts (`move`), never appears or vanishes, so each asset's total
+over all accounts, the house's included, stays what it opened at.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+Change = tuple[int, str, str, float]  # ts_us, account_id, asset, balance after
+
+
+class Ledger:
+    def __init__(self, opening: Iterable[tuple[str, str, float]], start_us: int) -> None:
+        self._balance: dict[tuple[str, str], float] = defaultdict(float)
+        self._held: dict[tuple[str, str], float] = defaultdict(float)
+        self.changes: list[Change] = []
+        for account, asset, amount in opening:
+            self._balance[(account, asset)] += amount
+        for (account, asset), amount in sorted(self._balance.items()):
+            self.changes.append((start_us, account, asset, amount))
+
+    def balance(self, account: str, asset: str) -> float:
+        return self._balance.get((account, asset), 0.0)
+
+    def available(self, account: str, asset: str) -> float:
+        return self.balance(account, asset) - self._held.get((account, asset), 0.0)
+
+    def hold(self, account: str, asset: str, amount: float) -> None:
+        self._held[(account, asset)] += amount
+
+    def release(self, account: str, asset: str, amount: float) -> None:
+        key = (account, asset)
+        self._held[key] = max(self._held[key] - amount, 0.0)
+
+    def move(self, ts_us: int, source: str, target: str, asset: str, amount: float) -> None:
+        if amount == 0:
+            return
+        for account, delta in ((source, -amount), (target, amount)):
+            key = (account, asset)
+            self._balance[key] += delta
+            self.changes.append((ts_us, account, asset, self._balance[key]))
+
+    def balances(self) -> dict[tuple[str, str], float]:
+        """Every (account, asset) balance, the house accounts' included."""
+        return dict(self._balance)
+
+    def totals(self) -> dict[str, float]:
+        out: dict[str, float] = defaultdict(float)
+        for (_, asset), amount in self._balance.items():
+            out[asset] += amount
+        return dict(out)
+
+    def gross(self) -> dict[str, float]:
+        """Sum of absolute balances per asset: the scale float error is measured against."""
+        out: dict[str, float] = defaultdict(float)
+        for (_, asset), amount in self._balance.items():
+            out[asset] += abs(amount)
+        return dict(out)

@@ -1,0 +1,60 @@
+"""Which liquidity an order takes: client orders and synthetic levels, best price first.
+
+Planning is separate from doing, so the engine can price a whole market order (and refuse it
+for want of funds) before anything changes.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from simulators.exchange.book import BUY
+from simulators.exchange.orders import DUST, Order
+
+
+@dataclass(frozen=True)
+class Execution:
+    price: float
+    qty: float
+    level: int  # the synthetic level taken, -1 for a client order
+    maker: Order | None
+
+
+def at_least_as_good(side: str, price: float, reference: float) -> bool:
+    """For a buyer a lower price is better; for a seller, a higher one."""
+    return price <= reference if side == BUY else price >= reference
+
+
+def plan_taker(
+    side: str,
+    qty: float,
+    limit: float | None,
+    synthetic: Sequence[tuple[float, float]],
+    resting: Iterable[Order],
+) -> list[Execution]:
+    """Executions for `qty` on `side`, walking the merged opposite book (synthetic (price,
+    available) levels best first, resting client orders in priority) until filled, out of
+    liquidity, or past `limit` (None: a market order)."""
+    plan: list[Execution] = []
+    remaining = qty
+    makers = iter(resting)
+    maker = next(makers, None)
+    level = 0
+    while remaining > DUST * qty:
+        while level < len(synthetic) and synthetic[level][1] <= 0:
+            level += 1
+        quote = synthetic[level][0] if level < len(synthetic) else None
+        # At an equal price the client order goes first: it rested in this book, while the
+        # synthetic level stands for the rest of the market.
+        if maker is not None and (quote is None or at_least_as_good(side, maker.price, quote)):
+            execution = Execution(maker.price, min(remaining, maker.remaining), -1, maker)
+            maker = next(makers, None)
+        elif quote is not None:
+            execution = Execution(quote, min(remaining, synthetic[level][1]), level, None)
+            level += 1
+        else:
+            break
+        if limit is not None and not at_least_as_good(side, execution.price, limit):
+            break
+        plan.append(execution)
+        remaining -= execution.qty
+    return plan

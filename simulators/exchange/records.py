@@ -1,0 +1,79 @@
+"""What the engine did, as rows appended during the run and turned into frames once at the end."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from simulators.exchange.schemas import ORDER_EVENTS
+from simulators.schemas import ACCOUNT_TRUTH, FILLS
+from simulators.time_grid import utc_series
+
+FillRow = tuple[int, str, str, str, str, str, float, float, float, str, str]
+EventRow = tuple[int, str, str, str, str, str, float, float | None, str | None]
+# A client book state: (ts_us, pair, version); its levels: (version, side, level, price, qty).
+BookVersion = tuple[int, str, int]
+BookLevel = tuple[int, str, int, float, float]
+
+# Internal columns kept beside ORDER_EVENTS: what response latency to scale by, and whether a
+# row is an error response (delivered at once, even while the venue is down).
+EVENT_EXTRAS = pl.Schema({"latency_scale": pl.Float64(), "error_response": pl.Boolean()})
+CLIENT_BOOK_VERSIONS = pl.Schema(
+    {"ts": pl.Datetime("us", "UTC"), "pair": pl.String(), "version": pl.Int64()}
+)
+CLIENT_BOOK_LEVELS = pl.Schema(
+    {
+        "version": pl.Int64(),
+        "side": pl.String(),
+        "level": pl.Int32(),
+        "price": pl.Float64(),
+        "qty": pl.Float64(),
+    }
+)
+
+
+def _frame(rows: list[tuple[object, ...]], schema: pl.Schema) -> pl.DataFrame:
+    """Rows whose first field is a UTC microsecond int, as a frame of `schema`."""
+    if not rows:
+        return schema.to_frame()
+    columns = list(zip(*rows, strict=True))
+    ts = utc_series(schema.names()[0], np.asarray(columns[0], dtype=np.int64))
+    rest = [
+        pl.Series(name, values, dtype=dtype)
+        for (name, dtype), values in zip(list(schema.items())[1:], columns[1:], strict=True)
+    ]
+    return pl.DataFrame([ts, *rest])
+
+
+@dataclass
+class Records:
+    fills: list[FillRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+    event_extras: list[tuple[float, bool]] = field(default_factory=list)
+    book_versions: list[BookVersion] = field(default_factory=list)
+    book_levels: list[BookLevel] = field(default_factory=list)
+
+    def fills_frame(self) -> pl.DataFrame:
+        return _frame(list(self.fills), FILLS)
+
+    def events_frame(self) -> pl.DataFrame:
+        """ORDER_EVENTS plus EVENT_EXTRAS, in the order things happened."""
+        events = _frame(list(self.events), ORDER_EVENTS)
+        extras = pl.DataFrame(self.event_extras or None, schema=EVENT_EXTRAS, orient="row")
+        return pl.concat([events, extras], how="horizontal")
+
+    def book_versions_frame(self) -> pl.DataFrame:
+        return _frame(list(self.book_versions), CLIENT_BOOK_VERSIONS)
+
+    def book_levels_frame(self) -> pl.DataFrame:
+        return pl.DataFrame(self.book_levels or None, schema=CLIENT_BOOK_LEVELS, orient="row")
+
+
+def balance_frame(changes: list[tuple[int, str, str, float]], venue: str) -> pl.DataFrame:
+    """ACCOUNT_TRUTH from ledger changes: the last balance per (ts, account, asset), so several
+    moves in one instant read as one change."""
+    frame = _frame(
+        [(ts, account, venue, asset, balance) for ts, account, asset, balance in changes],
+        ACCOUNT_TRUTH,
+    )
+    return frame.unique(subset=["ts", "account_id", "asset"], keep="last", maintain_order=True)

@@ -1,0 +1,38 @@
+"""The step API a strategy co-simulation drives: submit at the present, advance time."""
+
+import pytest
+
+from tests.unit.simulators.exchange.kit import (
+    BTC_PRICE,
+    PAIR,
+    SECOND,
+    START,
+    exchange,
+    flat,
+    order,
+)
+
+
+def test_an_order_trades_only_once_time_reaches_its_arrival() -> None:
+    venue = exchange(flat())
+    venue.submit(order(10, "o", "buy", 0.5), START + 10 * SECOND)
+    assert not venue.records.fills  # in flight: entry latency
+    venue.advance(START + 11 * SECOND)
+    assert [f[2] for f in venue.records.fills] == ["o"]
+    assert venue.mid(PAIR, venue.clock_us) > BTC_PRICE  # pushed from the next tick on
+
+
+def test_a_resting_order_shows_in_the_client_book() -> None:
+    venue = exchange(flat())
+    venue.submit(order(10, "bid", "buy", 2.0, kind="limit", limit=55_000.0), START + 10 * SECOND)
+    venue.advance(START + 12 * SECOND)
+    assert venue.client_book(PAIR).levels("buy", 5) == [(55_000.0, 2.0)]
+
+
+def test_time_runs_forward_and_orders_go_at_their_own_time() -> None:
+    venue = exchange(flat())
+    venue.advance(START + 20 * SECOND)
+    with pytest.raises(ValueError, match="forward"):
+        venue.advance(START + 10 * SECOND)
+    with pytest.raises(ValueError, match="ts"):
+        venue.submit(order(25, "o"), START + 30 * SECOND)
