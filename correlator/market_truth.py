@@ -9,7 +9,7 @@ from datetime import datetime
 
 import polars as pl
 
-from correlator.onset import FLOAT_SLACK
+from correlator.onset import first_at_least
 from scenarios.durations import format_duration
 from scenarios.model import MARKET_MATERIAL_DEFAULTS, Expectation, MarketCondition
 from scenarios.universe import QUOTE_CURRENCY
@@ -28,10 +28,20 @@ def market_onset(
     account_truth: pl.DataFrame,
 ) -> datetime | None:
     """First `ts` at which the condition holds by at least `material`, else None."""
+    return first_at_least(
+        market_condition(condition, reference_prices, account_truth), None, material
+    )
+
+
+def market_condition(
+    condition: MarketCondition, reference_prices: pl.DataFrame, account_truth: pl.DataFrame
+) -> pl.DataFrame:
+    """ts, value: how far the condition has gone at each time (the worst subject's), comparable
+    with `material`: the distance from 1 USD for a depeg, the fall from the trailing peak else."""
     if condition.kind == "depeg":
         assert condition.asset is not None  # the loader requires it
-        off_peg = (pl.col("usd_price") - 1).abs() >= material - FLOAT_SLACK
-        return _first(usd_prices(reference_prices, [condition.asset]).filter(off_peg))
+        distance = (pl.col("usd_price") - 1).abs()
+        return usd_prices(reference_prices, [condition.asset]).select("ts", value=distance)
     if condition.asset is not None:
         values = usd_prices(reference_prices, [condition.asset]).rename(
             {"asset": "subject", "usd_price": "value"}
@@ -39,8 +49,22 @@ def market_onset(
     else:
         values = account_values(account_truth, reference_prices)
     peak = pl.col("value").rolling_max_by("ts", window_size=condition.over).over("subject")
-    fallen = 1 - pl.col("value") / peak >= material - FLOAT_SLACK
-    return _first(values.sort("subject", "ts").filter(fallen))
+    return (
+        values.sort("subject", "ts")
+        .with_columns(fallen=1 - pl.col("value") / peak)
+        .group_by("ts")
+        .agg(value=pl.col("fallen").max())
+        .sort("ts")
+    )
+
+
+def market_pairs(condition: MarketCondition, reference_prices: pl.DataFrame) -> list[str]:
+    """The reference pairs the condition is read from; every pair for a desk's value."""
+    pairs = sorted(reference_prices.get_column("pair").unique().to_list())
+    if condition.asset is None:
+        return pairs
+    wanted = {f"{condition.asset}/{QUOTE_CURRENCY}", f"{QUOTE_CURRENCY}/{condition.asset}"}
+    return [pair for pair in pairs if pair in wanted]
 
 
 def describe_market_condition(condition: MarketCondition, material: float) -> str:
@@ -91,11 +115,6 @@ def account_values(account_truth: pl.DataFrame, reference_prices: pl.DataFrame) 
         .select("ts", subject="account_id", value="value")
         .sort("subject", "ts")
     )
-
-
-def _first(rows: pl.DataFrame) -> datetime | None:
-    first: datetime | None = rows.select(pl.col("ts").min()).item()
-    return first
 
 
 def _span(condition: MarketCondition) -> str:

@@ -28,37 +28,39 @@ def material_for(expectation: Expectation, injection: TypedInjection) -> float:
     return KINDS[injection.kind].material_default
 
 
-def crash_onset(
-    injection: TypedInjection, reference_prices: pl.DataFrame, material: float
-) -> datetime | None:
-    """First time any affected asset's USD price is `material` below its chaos-free price."""
-    params = injection.params_as(CrashParams)
-    pairs = _pairs(reference_prices)
-    usd_pairs = {asset: _usd_pair(asset, pairs) for asset in _crashed_assets(params, pairs)}
-    unpriced = [asset for asset, found in usd_pairs.items() if found is None]
-    if params.assets is not None and unpriced:
-        raise ValueError(
-            f"injection {injection.id!r}: no {unpriced[0]}/{QUOTE_CURRENCY} or "
-            f"{QUOTE_CURRENCY}/{unpriced[0]} reference prices to measure its drop"
-        )
-    # An asset priced only against other crypto has no USD drop to measure; a coordinated
-    # crash shows on the assets that do have one.
-    direct = [found[0] for found in usd_pairs.values() if found and not found[1]]
-    inverted = [found[0] for found in usd_pairs.values() if found and found[1]]
-    if not direct and not inverted:
-        raise ValueError(f"injection {injection.id!r}: no USD reference prices for any asset")
+def crash_pairs(injection: TypedInjection, reference_prices: pl.DataFrame) -> list[str]:
+    """The USD pairs (X/USD or USD/X) a crash is measured on: every affected asset that has one."""
+    direct, inverted = _crash_pairs(injection, reference_prices)
+    return direct + inverted
+
+
+def crash_depth(injection: TypedInjection, reference_prices: pl.DataFrame) -> pl.DataFrame:
+    """ts, value: the deepest injected drop of any affected asset's USD price, at each time."""
+    direct, inverted = _crash_pairs(injection, reference_prices)
     price, clean = pl.col("price"), pl.col("price_clean")
     # Through USD/X the asset's USD price is 1/price, so the drop is 1 - clean/price.
     drop = (
         pl.when(pl.col("pair").is_in(inverted)).then(1 - clean / price).otherwise(1 - price / clean)
     )
-    return _first_ts(reference_prices, injection, direct + inverted, drop >= material - FLOAT_SLACK)
+    return (
+        reference_prices.lazy()
+        .filter(pl.col("pair").is_in(direct + inverted))
+        .group_by("ts")
+        .agg(value=drop.max())
+        .sort("ts")
+        .collect()
+    )
 
 
-def depeg_onset(
+def crash_onset(
     injection: TypedInjection, reference_prices: pl.DataFrame, material: float
 ) -> datetime | None:
-    """First time the stablecoin's USD price is at least `material` away from 1.00."""
+    """First time any affected asset's USD price is `material` below its chaos-free price."""
+    return first_at_least(crash_depth(injection, reference_prices), injection.start_ts, material)
+
+
+def depeg_pair(injection: TypedInjection, reference_prices: pl.DataFrame) -> tuple[str, bool]:
+    """The pair that prices the depegged stablecoin in USD, and whether it is inverted (USD/X)."""
     params = injection.params_as(DepegParams)
     found = _usd_pair(params.asset, _pairs(reference_prices))
     if found is None:
@@ -66,10 +68,38 @@ def depeg_onset(
             f"injection {injection.id!r}: no {params.asset}/{QUOTE_CURRENCY} or "
             f"{QUOTE_CURRENCY}/{params.asset} reference prices to measure its peg"
         )
-    pair, inverted = found
+    return found
+
+
+def depeg_distance(injection: TypedInjection, reference_prices: pl.DataFrame) -> pl.DataFrame:
+    """ts, value: how far the stablecoin's USD price is from 1.00, at each time."""
+    pair, inverted = depeg_pair(injection, reference_prices)
     usd_price = 1 / pl.col("price") if inverted else pl.col("price")
-    off_peg = (usd_price - 1).abs() >= material - FLOAT_SLACK
-    return _first_ts(reference_prices, injection, [pair], off_peg)
+    return (
+        reference_prices.filter(pl.col("pair") == pair)
+        .select("ts", value=(usd_price - 1).abs())
+        .sort("ts")
+    )
+
+
+def depeg_onset(
+    injection: TypedInjection, reference_prices: pl.DataFrame, material: float
+) -> datetime | None:
+    """First time the stablecoin's USD price is at least `material` away from 1.00."""
+    return first_at_least(depeg_distance(injection, reference_prices), injection.start_ts, material)
+
+
+def first_at_least(
+    series: pl.DataFrame, since: datetime | None, material: float
+) -> datetime | None:
+    """First `ts` (at or after `since`) where a condition series `value` reaches `material`."""
+    reached = pl.col("value") >= material - FLOAT_SLACK
+    if since is not None:
+        reached = reached & (pl.col("ts") >= since)
+    first: datetime | None = (
+        series.lazy().filter(reached).select(pl.col("ts").min()).collect().item()
+    )
+    return first
 
 
 PRICE_ONSETS: dict[str, PriceOnsetFn] = {"crash": crash_onset, "depeg": depeg_onset}
@@ -114,21 +144,23 @@ def _usd_pair(asset: str, pairs: set[str]) -> tuple[str, bool] | None:
     return None
 
 
-def _first_ts(
-    reference_prices: pl.DataFrame,
-    injection: TypedInjection,
-    pairs: list[str],
-    is_material: pl.Expr,
-) -> datetime | None:
-    first: datetime | None = (
-        reference_prices.lazy()
-        .filter(
-            pl.col("pair").is_in(pairs),
-            pl.col("ts") >= injection.start_ts,
-            is_material,
+def _crash_pairs(
+    injection: TypedInjection, reference_prices: pl.DataFrame
+) -> tuple[list[str], list[str]]:
+    """(X/USD pairs, USD/X pairs) of the assets a crash hits."""
+    params = injection.params_as(CrashParams)
+    pairs = _pairs(reference_prices)
+    usd_pairs = {asset: _usd_pair(asset, pairs) for asset in _crashed_assets(params, pairs)}
+    unpriced = [asset for asset, found in usd_pairs.items() if found is None]
+    if params.assets is not None and unpriced:
+        raise ValueError(
+            f"injection {injection.id!r}: no {unpriced[0]}/{QUOTE_CURRENCY} or "
+            f"{QUOTE_CURRENCY}/{unpriced[0]} reference prices to measure its drop"
         )
-        .select(pl.col("ts").min())
-        .collect()
-        .item()
-    )
-    return first
+    # An asset priced only against other crypto has no USD drop to measure; a coordinated
+    # crash shows on the assets that do have one.
+    direct = [found[0] for found in usd_pairs.values() if found and not found[1]]
+    inverted = [found[0] for found in usd_pairs.values() if found and found[1]]
+    if not direct and not inverted:
+        raise ValueError(f"injection {injection.id!r}: no USD reference prices for any asset")
+    return direct, inverted

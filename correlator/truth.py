@@ -11,6 +11,7 @@ class Truth:
     reference_prices: pl.DataFrame
     account_truth: pl.DataFrame | None = None
     settlements: pl.DataFrame | None = None  # audit.settlements, the custodian's internal truth
+    settlement_events: pl.DataFrame | None = None  # audit.settlement_events: what moved, when
 
     def required(self, table: str, why: str) -> pl.DataFrame:
         frame = getattr(self, table)

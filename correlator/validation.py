@@ -44,14 +44,16 @@ def score_scenario(
     alerts: pl.DataFrame,
     account_truth: pl.DataFrame | None = None,
     settlements: pl.DataFrame | None = None,
+    settlement_events: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """SCENARIO_RESULTS rows: expectations in file order, then must_not_fire rules in file order.
 
     `account_truth` (audit.account_balances) is needed only by `caused_by: market` drawdowns of
-    a desk's value, `settlements` (audit.settlements) only by custodian backdoors.
+    a desk's value, `settlements` and `settlement_events` (the custodian's audit records) only by
+    custodian backdoors.
     """
     raised = _raised(alerts)
-    truth = Truth(reference_prices, account_truth, settlements)
+    truth = Truth(reference_prices, account_truth, settlements, settlement_events)
     rows = [_score_expectation(scenario, e, truth, raised) for e in scenario.spec.expectations]
     rows += [_score_must_not_fire(scenario, rule, raised) for rule in scenario.spec.must_not_fire]
     return pl.DataFrame(rows, schema=SCENARIO_RESULTS, orient="row")

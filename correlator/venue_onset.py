@@ -11,7 +11,8 @@ from datetime import datetime
 import polars as pl
 
 from correlator.market_truth import usd_prices
-from correlator.onset import FLOAT_SLACK
+from correlator.onset import first_at_least
+from correlator.schemas import UTC_US
 from correlator.truth import Truth
 from scenarios.model import TypedInjection
 
@@ -24,10 +25,18 @@ def overdue_value_onset(
     injection: TypedInjection, truth: Truth, material: float
 ) -> datetime | None:
     """First time at or after the injection that overdue unsettled value reaches `material`."""
-    settlements = truth.required("settlements", f"injection {injection.id!r}")
-    overdue = overdue_units(settlements)
+    series = overdue_value(truth, f"injection {injection.id!r}")
+    return first_at_least(series, injection.start_ts, material)
+
+
+def overdue_value(truth: Truth, why: str) -> pl.DataFrame:
+    """ts, value: overdue unsettled USD value at the custodian at every reference time (empty
+    when nothing was ever overdue), valued at true prices."""
+    overdue = overdue_units(
+        truth.required("settlements", why), truth.required("settlement_events", why)
+    )
     if overdue.is_empty():
-        return None
+        return pl.DataFrame(schema={"ts": UTC_US, "value": pl.Float64()})
     grid = truth.reference_prices.select(pl.col("ts").unique().sort())
     keys = overdue.select("asset").unique()
     units = (
@@ -37,31 +46,26 @@ def overdue_value_onset(
         .with_columns(pl.col("units").fill_null(0.0))
     )
     prices = usd_prices(truth.reference_prices, sorted(keys["asset"].to_list()))
-    value = (
+    return (
         units.join(prices, on=["ts", "asset"], how="left")
         .group_by("ts")
         .agg(value=(pl.col("units") * pl.col("usd_price")).sum())
+        .sort("ts")
     )
-    first: datetime | None = (
-        value.filter(pl.col("ts") >= injection.start_ts, pl.col("value") >= material - FLOAT_SLACK)
-        .select(pl.col("ts").min())
-        .item()
-    )
-    return first
 
 
-def overdue_units(settlements: pl.DataFrame) -> pl.DataFrame:
+def overdue_units(settlements: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """ts, asset, units: overdue unsettled units summed over settlements, at each change.
 
-    A settlement is overdue from its `due_at` until it settles (`settled_at`, null while open);
-    its units are what was never settled of it: |amount − settled_amount| once settled partly.
+    A settlement is overdue for its whole |amount| from its `due_at`; each event that moved part
+    of it (a partial or final settlement) takes that much off from the moment it moved.
     """
-    spans = settlements.with_columns(units=pl.col("amount").abs())
-    starts = spans.select("asset", ts="due_at", delta="units")
-    ends = spans.filter(pl.col("settled_at").is_not_null()).select(
-        "asset",
-        ts=pl.max_horizontal("settled_at", "due_at"),
-        delta=-(pl.col("settled_amount").abs()),
+    starts = settlements.select("asset", ts="due_at", delta=pl.col("amount").abs())
+    moves = events.filter(pl.col("moved") != 0).join(
+        settlements.select("settlement_id", "asset", "due_at"), on="settlement_id"
+    )
+    ends = moves.select(
+        "asset", ts=pl.max_horizontal("ts", "due_at"), delta=-(pl.col("moved").abs())
     )
     return (
         pl.concat([starts, ends])

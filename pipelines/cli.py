@@ -10,6 +10,7 @@ import click
 import polars as pl
 
 from pipelines import project
+from pipelines.audit.cli import coverage, explain, export_group
 from pipelines.cli_output import console, errors, rel
 from pipelines.ingest.cli import data_group, ingest
 from pipelines.resources.catalog import ScenarioCatalog, read_scenario
@@ -168,6 +169,9 @@ def _read_results(lake_dir: Path, scenario_ids: list[str]) -> tuple[pl.DataFrame
 
 main.add_command(ingest)
 main.add_command(data_group)
+main.add_command(explain)
+main.add_command(coverage)
+main.add_command(export_group)
 
 if __name__ == "__main__":
     main()

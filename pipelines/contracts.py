@@ -81,5 +81,11 @@ CONTRACTS: dict[str, TableContract] = {
         TableContract(
             "audit", "unexplained_alerts", audit.UNEXPLAINED_ALERTS, ("rule", "subject", "ts"), "ts"
         ),
+        TableContract("audit", "timeline", audit.TIMELINE, ("ts", "span_id", "trace_id"), "ts"),
+        TableContract(
+            "audit", "causation_chains", audit.CAUSATION_CHAINS, ("expectation_id", "trace_id")
+        ),
+        TableContract("audit", "coverage", audit.COVERAGE, ("risk_scenario", "rule", "mode")),
+        TableContract("audit", "effectiveness", audit.EFFECTIVENESS, ("score",)),
     )
 }

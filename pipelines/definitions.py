@@ -6,6 +6,7 @@ from dagster import Definitions, load_assets_from_modules
 
 from pipelines import project
 from pipelines.audit import assets as audit_assets
+from pipelines.audit import evidence as audit_evidence
 from pipelines.jobs import replay_scenario
 from pipelines.market import assets as market_assets
 from pipelines.resources.catalog import ScenarioCatalog
@@ -17,7 +18,7 @@ from pipelines.resources.warehouse import Warehouse
 from pipelines.risk import assets as risk_assets
 from pipelines.simulation import assets as simulation_assets
 
-STAGES = (market_assets, simulation_assets, risk_assets, audit_assets)
+STAGES = (market_assets, simulation_assets, risk_assets, audit_assets, audit_evidence)
 
 
 def build_definitions(data_dir: Path = project.DATA_DIR) -> Definitions:

@@ -6,6 +6,8 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from correlator.effectiveness import by_scenario, pooled
+
 STATUS_STYLE = {
     "PASS": "bold green",
     "FAIL_LATE": "bold yellow",
@@ -46,6 +48,17 @@ def render(results: pl.DataFrame, unexplained: pl.DataFrame, console: Console) -
     passed = results.filter(pl.col("status") == "PASS").height
     style = "green" if passed == results.height else "red"
     console.print(f"[bold {style}]{passed}/{results.height} checks passed[/]")
+    console.print(effectiveness_line(results, unexplained), highlight=False)
+
+
+def effectiveness_line(results: pl.DataFrame, unexplained: pl.DataFrame) -> str:
+    """The run's score, as audit.effectiveness stores it per scenario (correlator/effectiveness)."""
+    run = pooled(by_scenario(results, unexplained))
+    detection = "-" if run["detection"] is None else f"{run['detection']:.2f}"
+    return (
+        f"risk-system effectiveness {run['score']:.2f} (severity-weighted detection {detection} "
+        f"over {run['expectations']} expectation(s), {run['false_positives']} false positive(s))"
+    )
 
 
 def export(results: pl.DataFrame, path: Path) -> None:

@@ -21,6 +21,10 @@ EXPECTED_ASSETS = {
     "risk/compliance_status",
     "audit/scenario_results",
     "audit/unexplained_alerts",
+    "audit/timeline",
+    "audit/causation_chains",
+    "audit/coverage",
+    "audit/effectiveness",
 }
 
 

@@ -21,22 +21,26 @@ def prices() -> pl.DataFrame:
     return pl.DataFrame(rows, schema=REFERENCE_PRICES, orient="row")
 
 
-def settlement(
-    due: datetime, amount: float, settled_at: datetime | None, settled: float
-) -> dict[str, object]:
-    return {
-        "asset": "BTC",
-        "amount": amount,
-        "due_at": due,
-        "settled_at": settled_at,
-        "settled_amount": settled,
-    }
+Moves = list[tuple[datetime, float]]
 
 
-def truth(*rows: dict[str, object]) -> Truth:
-    schema = {"asset": pl.String(), "amount": pl.Float64(), "due_at": pl.Datetime("us", "UTC"),
-              "settled_at": pl.Datetime("us", "UTC"), "settled_amount": pl.Float64()}  # fmt: skip
-    return Truth(prices(), settlements=pl.DataFrame(list(rows), schema=schema))
+def settlement(due: datetime, amount: float, moves: Moves) -> tuple[dict[str, object], Moves]:
+    return {"asset": "BTC", "amount": amount, "due_at": due}, moves
+
+
+def truth(*records: tuple[dict[str, object], Moves]) -> Truth:
+    utc = pl.Datetime("us", "UTC")
+    settlements = pl.DataFrame(
+        [{"settlement_id": f"s{n}", **row} for n, (row, _) in enumerate(records)],
+        schema={"settlement_id": pl.String(), "asset": pl.String(), "amount": pl.Float64(),
+                "due_at": utc},
+    )  # fmt: skip
+    events = pl.DataFrame(
+        [{"ts": ts, "settlement_id": f"s{n}", "moved": moved}
+         for n, (_, moves) in enumerate(records) for ts, moved in moves],
+        schema={"ts": utc, "settlement_id": pl.String(), "moved": pl.Float64()},
+    )  # fmt: skip
+    return Truth(prices(), settlements=settlements, settlement_events=events)
 
 
 STOP = TypedInjection(
@@ -55,15 +59,15 @@ def test_an_exchange_backdoor_is_material_when_it_opens() -> None:
 def test_overdue_value_counts_from_due_until_settled() -> None:
     # 12 BTC (600k) due at 1h never settles; 10 BTC (500k) due at 2h settles at 3h: 1.1M 2h..3h
     records = truth(
-        settlement(T0 + HOUR, 12.0, None, 0.0),
-        settlement(T0 + 2 * HOUR, -10.0, T0 + 3 * HOUR, 10.0),
+        settlement(T0 + HOUR, 12.0, []),
+        settlement(T0 + 2 * HOUR, -10.0, [(T0 + 3 * HOUR, -10.0)]),
     )
     assert onset_ts(STOP, records, 1_000_000) == T0 + 2 * HOUR
     assert onset_ts(STOP, records, 1_200_000) is None
 
 
 def test_a_partial_settlement_leaves_its_remainder_overdue() -> None:
-    records = truth(settlement(T0 + HOUR, 30.0, T0 + 2 * HOUR, 10.0))  # 20 BTC = 1M left
+    records = truth(settlement(T0 + HOUR, 30.0, [(T0 + 2 * HOUR, 10.0)]))  # 20 BTC = 1M left
     later = STOP.model_copy(update={"start_ts": T0 + 3 * HOUR})
     assert onset_ts(later, records, 1_000_000) == T0 + 3 * HOUR
     assert onset_ts(later, records, 1_000_001) is None
