@@ -9,6 +9,8 @@ from correlator import schemas as audit
 from risk_monitor import schemas as risk
 from scenarios import INJECTIONS
 from simulators import schemas as sim
+from simulators.custodian import schemas as custody
+from simulators.exchange import schemas as venue
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,88 @@ CONTRACTS: dict[str, TableContract] = {
             "ts",
             ("mandate",),
         ),
+        TableContract("audit", "order_requests", sim.ORDER_REQUESTS, ("order_id",), "ts"),
+        TableContract("audit", "exchange_fills", sim.FILLS, ("fill_id",), "ts"),
+        TableContract(
+            "audit", "exchange_order_events", venue.ORDER_EVENTS, ("order_id", "ts", "status"), "ts"
+        ),
+        TableContract(
+            "audit",
+            "exchange_house_balances",
+            sim.ACCOUNT_TRUTH,
+            ("account_id", "asset", "ts"),
+            "ts",
+            ("account_id", "asset"),
+        ),
+        TableContract(
+            "audit",
+            "exchange_book",
+            venue.BOOK_LEVELS,
+            ("pair", "ts", "side", "level"),
+            "ts",
+            ("pair",),
+        ),  # fmt: skip
+        TableContract(
+            "audit", "venue_prices", sim.REFERENCE_PRICES, ("pair", "ts"), "ts", ("pair",)
+        ),
+        TableContract(
+            "audit", "exchange_chaos_events", venue.CHAOS_EVENTS, ("injection_id", "phase"), "ts"
+        ),
+        TableContract("audit", "exchange_calibration", venue.CALIBRATION, ("pair",)),
+        TableContract(
+            "prod",
+            "exchange_orders",
+            venue.PROD_ORDERS,
+            ("order_id", "ts", "status"),
+            None,
+            published=True,
+        ),  # fmt: skip
+        TableContract(
+            "prod", "exchange_fills", venue.PROD_FILLS, ("fill_id",), None, published=True
+        ),
+        TableContract(
+            "prod",
+            "api_status",
+            venue.API_STATUS,
+            ("venue", "endpoint", "ts"),
+            "ts",
+            ("venue", "endpoint"),
+            published=True,
+        ),  # fmt: skip
+        TableContract("audit", "settlements", custody.SETTLEMENTS, ("settlement_id",)),
+        TableContract(
+            "audit",
+            "settlement_events",
+            custody.SETTLEMENT_EVENTS,
+            ("settlement_id", "ts"),
+            "ts",
+            ("settlement_id",),
+        ),  # fmt: skip
+        TableContract(
+            "audit", "custodian_ledger", custody.LEDGER, ("entry_id", "account_id", "asset"), "ts"
+        ),
+        TableContract(
+            "audit", "custodian_transfers", custody.TRANSFER_EVENTS, ("instruction_id", "ts"), "ts"
+        ),
+        TableContract(
+            "audit", "custodian_chaos_events", custody.CHAOS_EVENTS, ("injection_id", "phase"), "ts"
+        ),
+        TableContract(
+            "prod",
+            "settlements",
+            custody.SETTLEMENT_SNAPSHOTS,
+            ("settlement_id", "ts"),
+            "ts",
+            ("settlement_id",),
+            published=True,
+        ),  # fmt: skip
+        TableContract(
+            "risk",
+            "monitor_telemetry",
+            risk.MONITOR_TELEMETRY,
+            ("component", "name", "metric", "ts"),
+            "ts",
+        ),  # fmt: skip
         TableContract("audit", "scenario_results", audit.SCENARIO_RESULTS, ("expectation_id",)),
         TableContract(
             "audit", "unexplained_alerts", audit.UNEXPLAINED_ALERTS, ("rule", "subject", "ts"), "ts"

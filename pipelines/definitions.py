@@ -17,8 +17,16 @@ from pipelines.resources.storage import Storage
 from pipelines.resources.warehouse import Warehouse
 from pipelines.risk import assets as risk_assets
 from pipelines.simulation import assets as simulation_assets
+from pipelines.venues import assets as venue_assets
 
-STAGES = (market_assets, simulation_assets, risk_assets, audit_assets, audit_evidence)
+STAGES = (
+    market_assets,
+    simulation_assets,
+    venue_assets,
+    risk_assets,
+    audit_assets,
+    audit_evidence,
+)
 
 
 def build_definitions(data_dir: Path = project.DATA_DIR) -> Definitions:

@@ -6,15 +6,18 @@ from correlator import score_scenario, unexplained_alerts
 from pipelines.partitions import scenario_partitions
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.storage import Storage
-from pipelines.simulation.assets import injections, reference, true_balances
+from pipelines.simulation.assets import injections, reference
 from pipelines.specs import check_specs
 
 ALERTS = AssetKey(["risk", "alerts"])
+VENUE_TRUTH = [
+    AssetKey(["audit", name]) for name in ("account_balances", "settlements", "settlement_events")
+]
 
 
 @asset(
     key=["audit", "scenario_results"],
-    deps=[injections, reference, true_balances, ALERTS],
+    deps=[injections, reference, *VENUE_TRUTH, ALERTS],
     partitions_def=scenario_partitions,
     check_specs=check_specs("audit.scenario_results"),
     group_name="audit",
@@ -32,6 +35,8 @@ def scenario_results(
         storage.read("audit.reference_prices", scenario.id),
         storage.read("risk.alerts", scenario.id),
         storage.read("audit.account_balances", scenario.id),
+        storage.read("audit.settlements", scenario.id),
+        storage.read("audit.settlement_events", scenario.id),
     )
     passed = results.filter(results["status"] == "PASS").height
     return storage.store(

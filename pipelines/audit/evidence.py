@@ -13,22 +13,23 @@ from correlator.causation import causation_chains
 from correlator.coverage import scenario_coverage
 from correlator.effectiveness import effectiveness
 from correlator.timeline import build_timeline
-from pipelines.audit.assets import ALERTS, scenario_results, unexplained
-from pipelines.audit.reading import chaos_events, prod_views, truth_of
+from pipelines.audit.assets import ALERTS, VENUE_TRUTH, scenario_results, unexplained
+from pipelines.audit.reading import CHAOS_TABLES, chaos_events, prod_views, truth_of
 from pipelines.partitions import scenario_partitions
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.limits import LimitsLibrary
 from pipelines.resources.storage import Storage
-from pipelines.simulation.assets import injections, market_ticks, reference, true_balances
+from pipelines.simulation.assets import injections, market_ticks, reference
 from pipelines.specs import check_specs
 
 SIGNALS = AssetKey(["risk", "signals"])
+CHAOS = [AssetKey(table.split(".")) for table in CHAOS_TABLES]
 GROUP = "audit"
 
 
 @asset(
     key=["audit", "timeline"],
-    deps=[injections, scenario_results, SIGNALS, ALERTS],
+    deps=[injections, scenario_results, SIGNALS, ALERTS, *CHAOS],
     partitions_def=scenario_partitions,
     check_specs=check_specs("audit.timeline"),
     group_name=GROUP,
@@ -53,7 +54,7 @@ def timeline(
 
 @asset(
     key=["audit", "causation_chains"],
-    deps=[scenario_results, reference, true_balances, market_ticks, SIGNALS, ALERTS],
+    deps=[scenario_results, reference, *VENUE_TRUTH, market_ticks, SIGNALS, ALERTS],
     partitions_def=scenario_partitions,
     check_specs=check_specs("audit.causation_chains"),
     group_name=GROUP,

@@ -22,9 +22,13 @@ class Warehouse(ConfigurableResource):  # type: ignore[type-arg]
 
     path: str = str(WAREHOUSE_PATH)
 
-    def publish(self, schema: str, table: str, lake_glob: str) -> int:
-        """Replace `schema.table` with every scenario partition in the lake, in one transaction,
-        so a reader sees the table before or after, never in between. Returns the row count."""
+    def publish(
+        self, schema: str, table: str, lake_glob: str, scenario_id: str, partition: str
+    ) -> int:
+        """Replace one scenario's rows of `schema.table` with its lake partition, in one
+        transaction, so a reader sees the table before or after, never in between. A table whose
+        columns no longer match the partition is rebuilt from every partition in the lake.
+        Returns the table's row count."""
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with FileLock(f"{self.path}.lock", timeout=300):
             connection = self._connect()
@@ -32,13 +36,25 @@ class Warehouse(ConfigurableResource):  # type: ignore[type-arg]
                 connection.execute("BEGIN TRANSACTION")
                 for name in SCHEMAS:
                     connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{name}"')
-                connection.execute(
-                    f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS '
-                    "SELECT * FROM read_parquet(?, union_by_name = true)",
-                    [lake_glob],
-                )
+                qualified = f'"{schema}"."{table}"'
+                if _columns(connection, schema, table) == _parquet_columns(connection, partition):
+                    # Only this scenario changed: rewriting every other one would make each
+                    # publish cost as much as the whole lake.
+                    connection.execute(
+                        f"DELETE FROM {qualified} WHERE scenario_id = ?", [scenario_id]
+                    )
+                    connection.execute(
+                        f"INSERT INTO {qualified} BY NAME SELECT * FROM read_parquet(?)",
+                        [partition],
+                    )
+                else:
+                    connection.execute(
+                        f"CREATE OR REPLACE TABLE {qualified} AS "
+                        "SELECT * FROM read_parquet(?, union_by_name = true)",
+                        [lake_glob],
+                    )
                 connection.execute("COMMIT")
-                row = connection.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()
+                row = connection.execute(f"SELECT count(*) FROM {qualified}").fetchone()
             finally:
                 connection.close()
         return int(row[0]) if row else 0
@@ -59,3 +75,21 @@ class Warehouse(ConfigurableResource):  # type: ignore[type-arg]
             raise WarehouseBusyError(
                 f"{self.path} is held by another process (an open duckdb shell?): {error}"
             ) from error
+
+
+def _columns(
+    connection: duckdb.DuckDBPyConnection, schema: str, table: str
+) -> list[tuple[str, str]]:
+    return [
+        (str(name), str(dtype))
+        for name, dtype in connection.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            [schema, table],
+        ).fetchall()
+    ]
+
+
+def _parquet_columns(connection: duckdb.DuckDBPyConnection, path: str) -> list[tuple[str, str]]:
+    described = connection.execute("DESCRIBE SELECT * FROM read_parquet(?)", [path]).fetchall()
+    return [(str(row[0]), str(row[1])) for row in described]

@@ -9,16 +9,25 @@ from pipelines.partitions import scenario_partitions
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.limits import LimitsLibrary
 from pipelines.resources.storage import Storage, asset_key
-from pipelines.simulation.assets import balance_snapshots, market_ticks
 from pipelines.specs import check_specs
 from risk_monitor import evaluate
 
 OUTPUTS = {
     "risk.signals": "Every evaluation of every rule: value, levels, state.",
     "risk.alerts": "Alerts raised and cleared, with severity, the value and the threshold.",
-    "risk.compliance_status": "Firm-wide compliance status at each change.",
+    "risk.compliance_status": "Compliance status per mandate at each change.",
+    "risk.monitor_telemetry": "The monitor's own health: data age per source, rows evaluated.",
 }
-PROD_INPUTS = [market_ticks, balance_snapshots]
+PROD_INPUTS = [
+    asset_key(table)
+    for table in (
+        "prod.market_ticks",
+        "prod.account_balances",
+        "prod.settlements",
+        "prod.exchange_orders",
+        "prod.api_status",
+    )
+]
 
 
 @multi_asset(
@@ -46,7 +55,17 @@ def risk_monitor(
     start, end = ticks.select(
         pl.col("ts").min().alias("start"), pl.col("ts").max().alias("end")
     ).row(0)
-    output = evaluate(ticks, balances, limits, start, end)
+    output = evaluate(
+        ticks,
+        balances,
+        limits,
+        start,
+        end,
+        settlements=storage.read("prod.settlements", scenario_id),
+        exchange_orders=storage.read("prod.exchange_orders", scenario_id),
+        api_status=storage.read("prod.api_status", scenario_id),
+    )
     yield storage.store("risk.signals", scenario_id, output.signals)
     yield storage.store("risk.alerts", scenario_id, output.alerts)
     yield storage.store("risk.compliance_status", scenario_id, output.compliance_status)
+    yield storage.store("risk.monitor_telemetry", scenario_id, output.monitor_telemetry)

@@ -1,6 +1,6 @@
 """The replay: injection timeline, chaos-applied reference prices, and what the APIs publish."""
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from pipelines.checks import CheckOutcome
 from pipelines.market.assets import clean_candles
@@ -10,11 +10,12 @@ from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.storage import Storage
 from pipelines.specs import check_specs
 from scenarios import injection_timeline
-from simulators.accounts import account_truth, publish_balances
 from simulators.market_data.publish import publish_ticks
 from simulators.market_data.replay import reference_prices
 
 GROUP = "simulation"
+# Produced by the venues step, which itself reads the reference prices.
+VENUE_PRICES = AssetKey(["audit", "venue_prices"])
 
 
 @asset(
@@ -59,7 +60,7 @@ def reference(
 
 @asset(
     key=["prod", "market_ticks"],
-    deps=[reference],
+    deps=[VENUE_PRICES],
     partitions_def=scenario_partitions,
     check_specs=check_specs("prod.market_ticks", "great_expectations"),
     group_name=GROUP,
@@ -67,10 +68,11 @@ def reference(
 def market_ticks(
     context: AssetExecutionContext, catalog: ScenarioCatalog, storage: Storage
 ) -> MaterializeResult:  # type: ignore[type-arg]
-    """The market-data feed as a production consumer receives it: every tick with the time it
-    became visible (`available_at`), after a seeded feed latency, delivered in order."""
+    """The market-data feed as a production consumer receives it: the exchange's price (the
+    reference moved by the desk's own market impact), every tick with the time it became visible
+    (`available_at`), after a seeded feed latency, delivered in order."""
     scenario = catalog.load(context.partition_key)
-    ticks = publish_ticks(storage.read("audit.reference_prices", scenario.id), scenario.spec.seed)
+    ticks = publish_ticks(storage.read("audit.venue_prices", scenario.id), scenario.spec.seed)
     suite = validate_market_ticks(ticks, scenario.spec.market.pairs)
     outcome = CheckOutcome(
         "great_expectations",
@@ -80,35 +82,3 @@ def market_ticks(
         else f"{suite.evaluated} expectations met",
     )
     return storage.store("prod.market_ticks", scenario.id, ticks, extra_checks=(outcome,))
-
-
-@asset(
-    key=["audit", "account_balances"],
-    partitions_def=scenario_partitions,
-    check_specs=check_specs("audit.account_balances"),
-    group_name=GROUP,
-)
-def true_balances(
-    context: AssetExecutionContext, catalog: ScenarioCatalog, storage: Storage
-) -> MaterializeResult:  # type: ignore[type-arg]
-    """Every account's true balances (a row per change), as the venues hold them internally."""
-    scenario = catalog.load(context.partition_key)
-    truth = account_truth(scenario.spec.accounts, scenario.start)
-    return storage.store("audit.account_balances", scenario.id, truth)
-
-
-@asset(
-    key=["prod", "account_balances"],
-    deps=[true_balances],
-    partitions_def=scenario_partitions,
-    check_specs=check_specs("prod.account_balances"),
-    group_name=GROUP,
-)
-def balance_snapshots(
-    context: AssetExecutionContext, catalog: ScenarioCatalog, storage: Storage
-) -> MaterializeResult:  # type: ignore[type-arg]
-    """Balance snapshots as a production poller of the venue APIs saw them, with API latency."""
-    scenario = catalog.load(context.partition_key)
-    truth = storage.read("audit.account_balances", scenario.id)
-    snapshots = publish_balances(truth, scenario.start, scenario.end, seed=scenario.spec.seed)
-    return storage.store("prod.account_balances", scenario.id, snapshots)

@@ -1,25 +1,32 @@
 """unsettled_exposure: the USD value of settlements the custodian shows as overdue and open.
 
 From the custodian's settlement API (prod.settlements, polled snapshots): at evaluation time t the
-newest visible snapshot of each settlement counts; it is exposure once t passes its `due_at` while
-its status is not `settled`, for its unsettled remainder |amount − settled_amount|. Subject = the
-custody account. A custodian that stops answering leaves its last snapshot standing, so overdue
-settlements keep ageing into exposure, as they would on a desk's screen.
+newest visible snapshot of each settlement counts; it is exposure once t is `grace` past its
+`due_at` while its status is not `settled`, for its unsettled remainder |amount − settled_amount|.
+Subject = the custody account. A custodian that stops answering leaves its last snapshot
+standing, so overdue settlements keep ageing into exposure, as they would on a desk's screen.
 """
+
+from datetime import timedelta
 
 import polars as pl
 
+from risk_monitor.config_types import Duration
 from risk_monitor.levels import RULE_SIGNAL, LevelLimits
 from risk_monitor.rules.inputs import RuleInputs
 
 
 class UnsettledExposureLimits(LevelLimits):
-    """Levels are USD amounts of overdue, unsettled value per custody account."""
+    """Levels are USD amounts of overdue, unsettled value per custody account. A settlement
+    counts once it is `grace` past due: a custodian settles at the due time, and the API only
+    shows it settled at the next poll, so without a grace every healthy cycle would flash."""
+
+    grace: Duration | None = None
 
 
 def unsettled_exposure(inputs: RuleInputs, limits: UnsettledExposureLimits) -> pl.DataFrame:
     """One row per evaluation time × custody account that ever had a settlement; RULE_SIGNAL."""
-    overdue = _overdue_units(inputs)
+    overdue = _overdue_units(inputs, limits.grace or timedelta(0))
     if overdue.is_empty():
         return RULE_SIGNAL.to_frame()
     inputs.usd_quotes.require(overdue["asset"].unique())
@@ -40,7 +47,7 @@ def unsettled_exposure(inputs: RuleInputs, limits: UnsettledExposureLimits) -> p
     )
 
 
-def _overdue_units(inputs: RuleInputs) -> pl.DataFrame:
+def _overdue_units(inputs: RuleInputs, grace: timedelta) -> pl.DataFrame:
     """ts, account_id, asset, units: overdue unsettled amount as a step function of time.
 
     Each snapshot is in force from its `available_at` until the settlement's next snapshot; within
@@ -51,7 +58,7 @@ def _overdue_units(inputs: RuleInputs) -> pl.DataFrame:
     spans = snapshots.with_columns(
         until=pl.col("available_at").shift(-1).over("settlement_id"),
         units=(pl.col("amount") - pl.col("settled_amount")).abs(),
-        since=pl.max_horizontal("available_at", "due_at"),
+        since=pl.max_horizontal("available_at", pl.col("due_at") + grace),
     ).filter(pl.col("status") != "settled", pl.col("units") > 0)
     spans = spans.filter(pl.col("until").is_null() | (pl.col("since") < pl.col("until")))
     starts = spans.select("account_id", "asset", ts="since", delta="units")

@@ -5,9 +5,12 @@ from pathlib import Path
 
 from dagster import AssetKey
 
+from pipelines.contracts import CONTRACTS
 from pipelines.definitions import build_definitions
 
-EXPECTED_ASSETS = {
+# Every table has a contract and is written by exactly one asset of the same name.
+EXPECTED_ASSETS = {name.replace(".", "/") for name in CONTRACTS}
+LISTED = {
     "raw/candles",
     "market/candles",
     "market/candle_repairs",
@@ -39,12 +42,19 @@ def graph(tmp_path: Path) -> dict[str, set[str]]:
 
 def test_asset_keys_snapshot(tmp_path: Path) -> None:
     assert set(graph(tmp_path)) == EXPECTED_ASSETS
+    assert LISTED <= EXPECTED_ASSETS
 
 
 def test_risk_monitor_depends_on_prod_tables_only(tmp_path: Path) -> None:
     parents = graph(tmp_path)
     for table in ("risk/signals", "risk/alerts", "risk/compliance_status"):
-        assert parents[table] == {"prod/market_ticks", "prod/account_balances"}
+        assert parents[table] == {
+            "prod/market_ticks",
+            "prod/account_balances",
+            "prod/settlements",
+            "prod/exchange_orders",
+            "prod/api_status",
+        }
 
 
 def test_every_asset_is_partitioned_by_scenario_and_checked(tmp_path: Path) -> None:

@@ -82,3 +82,24 @@ def test_a_settled_snapshot_ends_the_exposure_and_signs_do_not_cancel() -> None:
         snapshot(5, "s2", -12.0, 0.0, "pending", 0),
     )
     assert values(output) == [240.0] * 5 + [120.0] * 6
+
+
+def test_a_grace_period_lets_a_healthy_cycle_settle_without_counting() -> None:
+    graced = limits_from_mapping(
+        {
+            "version": 1,
+            "rules": {
+                "unsettled_exposure": {
+                    "warning": 100.0, "breach": 200.0, "clear_ratio": 0.5, "grace": "3s"
+                }
+            },
+        },
+        "test",
+    )  # fmt: skip
+    rows = [snapshot(0, "s1", 15.0, 0.0, "pending", 2), snapshot(4, "s1", 15.0, 15.0, "settled", 2)]
+    settlements = pl.DataFrame(rows, schema=SETTLEMENTS, orient="row")
+    healthy = evaluate(TICKS, NO_BALANCES, graced, at(0), at(10), settlements=settlements)
+    assert healthy.alerts.is_empty()
+    assert set(values(healthy)) <= {0.0}  # nothing was ever overdue: no subject at all
+    late = evaluate(TICKS, NO_BALANCES, graced, at(0), at(10), settlements=settlements[:1])
+    assert values(late) == [0.0] * 5 + [150.0] * 6  # due at 2 s, counted from 5 s

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from risk_monitor import RULE_NAMES
 from scenarios import ScenarioError, injection_timeline, load_scenario
 
 RULES = ("portfolio_drawdown", "stablecoin_depeg")
@@ -36,7 +37,7 @@ def errors_of(text: str) -> list[str]:
 
 @pytest.mark.parametrize("path", sorted(LIBRARY.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_library_scenario_validates_and_is_named_by_its_id(path: Path) -> None:
-    scenario = load_scenario(path.read_text(), str(path), RULES)
+    scenario = load_scenario(path.read_text(), str(path), RULE_NAMES)
     assert scenario.id == path.stem
 
 
