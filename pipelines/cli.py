@@ -37,8 +37,14 @@ def main(context: click.Context, data_dir: Path) -> None:
 @main.command()
 @click.argument("targets", nargs=-1)
 @click.option("--seed", type=int, default=None, help="Override every scenario's seed.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Scenarios replayed at once, each in its own process [default: cores, at most 4].",
+)
 @click.pass_obj
-def run(data_dir: Path, targets: tuple[str, ...], seed: int | None) -> None:
+def run(data_dir: Path, targets: tuple[str, ...], seed: int | None, workers: int | None) -> None:
     """Replay scenarios (library ids or YAML paths; the whole library by default) and print
     the scorecard. Exits 1 if any expectation fails, 2 if a scenario file is invalid."""
     catalog = ScenarioCatalog(user_dir=str(data_dir / "scenarios"))
@@ -46,18 +52,31 @@ def run(data_dir: Path, targets: tuple[str, ...], seed: int | None) -> None:
     from dagster import DagsterInstance
 
     from pipelines.definitions import build_definitions
-    from pipelines.runner import replay
+    from pipelines.runner import default_workers, replay, replay_in_parallel
     from pipelines.scorecard import export, render
 
     started = time.perf_counter()
+    ids = [s.id for s in scenarios]
+    workers = workers or default_workers(len(ids))
     with DagsterInstance.get() as instance, console.status("") as status:
-        outcomes = replay(
-            build_definitions(data_dir),
-            instance,
-            [s.id for s in scenarios],
-            seed=seed,
-            on_start=lambda sid: status.update(f"replaying [bold]{sid}[/] ..."),
-        )
+        if workers == 1:
+            outcomes = replay(
+                build_definitions(data_dir),
+                instance,
+                ids,
+                seed=seed,
+                on_start=lambda sid: status.update(f"replaying [bold]{sid}[/] ..."),
+            )
+        else:
+            status.update(f"replaying {len(ids)} scenarios, {workers} at a time ...")
+            outcomes = replay_in_parallel(
+                data_dir,
+                instance,
+                ids,
+                seed,
+                workers,
+                on_done=lambda o: console.print(f"  {o.scenario_id} replayed", highlight=False),
+            )
     failed = [o for o in outcomes if not o.success]
     for outcome in failed:
         errors.print(

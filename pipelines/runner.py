@@ -1,7 +1,11 @@
 """Replay scenarios through Dagster in this process, recording runs in the given instance."""
 
+import multiprocessing
+import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dagster import DagsterInstance, Definitions
@@ -19,6 +23,50 @@ class ReplayOutcome:
     error: str | None
 
 
+def replay_in_parallel(
+    data_dir: Path,
+    instance: DagsterInstance,
+    scenario_ids: list[str],
+    seed: int | None,
+    workers: int,
+    on_done: Callable[[ReplayOutcome], None] = lambda _: None,
+) -> list[ReplayOutcome]:
+    """Each scenario a run of its own in one of `workers` processes, outcomes in input order.
+
+    Scenarios share nothing but the lake (one partition each, written atomically), the warehouse
+    (one writer at a time, behind its lock) and the instance, whose partitions are registered here
+    first so the workers never race to add them.
+    """
+    register_partitions(instance, scenario_ids)
+    # spawn, not fork: a forked child inherits Polars' thread pool mid-flight and can deadlock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_replay_one, data_dir, sid, seed) for sid in scenario_ids]
+        outcomes = []
+        for future in futures:
+            outcomes.append(future.result())
+            on_done(outcomes[-1])
+    return outcomes
+
+
+def _replay_one(data_dir: Path, scenario_id: str, seed: int | None) -> ReplayOutcome:
+    from pipelines.definitions import build_definitions
+
+    with DagsterInstance.get() as instance:
+        return replay(build_definitions(data_dir), instance, [scenario_id], seed)[0]
+
+
+def register_partitions(instance: DagsterInstance, scenario_ids: list[str]) -> None:
+    partition_name = scenario_partitions.name
+    assert partition_name is not None
+    known = set(instance.get_dynamic_partitions(partition_name))
+    instance.add_dynamic_partitions(partition_name, [s for s in scenario_ids if s not in known])
+
+
+def default_workers(scenarios: int) -> int:
+    return max(1, min(scenarios, os.cpu_count() or 1, 4))
+
+
 def replay(
     definitions: Definitions,
     instance: DagsterInstance,
@@ -26,10 +74,7 @@ def replay(
     seed: int | None = None,
     on_start: Callable[[str], None] = lambda _: None,
 ) -> list[ReplayOutcome]:
-    partition_name = scenario_partitions.name
-    assert partition_name is not None
-    known = set(instance.get_dynamic_partitions(partition_name))
-    instance.add_dynamic_partitions(partition_name, [s for s in scenario_ids if s not in known])
+    register_partitions(instance, scenario_ids)
     job = definitions.resolve_job_def("replay_scenario")
     run_config: dict[str, Any] = dict(QUIET)
     if seed is not None:

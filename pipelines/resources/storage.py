@@ -51,11 +51,7 @@ class Storage(ConfigurableResource):  # type: ignore[type-arg]
             raise Failure(f"{table} for scenario {scenario_id!r} broke its contract: {reasons}")
         path = self.lake.write(contract.schema, contract.table, scenario_id, frame)
         rows = self.warehouse.publish(
-            contract.schema,
-            contract.table,
-            self.lake.table_glob(contract.schema, contract.table),
-            scenario_id,
-            str(path),
+            contract.schema, contract.table, self.lake.table_glob(contract.schema, contract.table)
         )
         return MaterializeResult(
             asset_key=asset_key(table),

@@ -1,4 +1,5 @@
-"""The DuckDB warehouse: one table per lake table, rebuilt from the lake by a single writer."""
+"""The DuckDB warehouse: one view per lake table, over every scenario partition, published by a
+single writer at a time."""
 
 from pathlib import Path
 
@@ -8,8 +9,6 @@ from filelock import FileLock
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from pipelines.project import WAREHOUSE_PATH
-
-SCHEMAS = ("raw", "market", "prod", "risk", "audit", "ground_truth")
 
 
 class WarehouseBusyError(RuntimeError):
@@ -22,39 +21,24 @@ class Warehouse(ConfigurableResource):  # type: ignore[type-arg]
 
     path: str = str(WAREHOUSE_PATH)
 
-    def publish(
-        self, schema: str, table: str, lake_glob: str, scenario_id: str, partition: str
-    ) -> int:
-        """Replace one scenario's rows of `schema.table` with its lake partition, in one
-        transaction, so a reader sees the table before or after, never in between. A table whose
-        columns no longer match the partition is rebuilt from every partition in the lake.
-        Returns the table's row count."""
+    def publish(self, schema: str, table: str, lake_glob: str) -> int:
+        """Expose `schema.table` as a view over every scenario partition of the lake table.
+
+        The lake is the single copy of the data: each partition file is replaced atomically, so a
+        query sees every partition whole, old or new, and publishing costs the same whatever the
+        table's size. Returns the table's row count (from the Parquet footers)."""
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        source = f"read_parquet('{_quoted(str(Path(lake_glob).resolve()))}', union_by_name = true)"
         with FileLock(f"{self.path}.lock", timeout=300):
             connection = self._connect()
             try:
                 connection.execute("BEGIN TRANSACTION")
-                for name in SCHEMAS:
-                    connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{name}"')
-                qualified = f'"{schema}"."{table}"'
-                if _columns(connection, schema, table) == _parquet_columns(connection, partition):
-                    # Only this scenario changed: rewriting every other one would make each
-                    # publish cost as much as the whole lake.
-                    connection.execute(
-                        f"DELETE FROM {qualified} WHERE scenario_id = ?", [scenario_id]
-                    )
-                    connection.execute(
-                        f"INSERT INTO {qualified} BY NAME SELECT * FROM read_parquet(?)",
-                        [partition],
-                    )
-                else:
-                    connection.execute(
-                        f"CREATE OR REPLACE TABLE {qualified} AS "
-                        "SELECT * FROM read_parquet(?, union_by_name = true)",
-                        [lake_glob],
-                    )
+                connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+                connection.execute(
+                    f'CREATE OR REPLACE VIEW "{schema}"."{table}" AS SELECT * FROM {source}'
+                )
                 connection.execute("COMMIT")
-                row = connection.execute(f"SELECT count(*) FROM {qualified}").fetchone()
+                row = connection.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()
             finally:
                 connection.close()
         return int(row[0]) if row else 0
@@ -77,19 +61,6 @@ class Warehouse(ConfigurableResource):  # type: ignore[type-arg]
             ) from error
 
 
-def _columns(
-    connection: duckdb.DuckDBPyConnection, schema: str, table: str
-) -> list[tuple[str, str]]:
-    return [
-        (str(name), str(dtype))
-        for name, dtype in connection.execute(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
-            [schema, table],
-        ).fetchall()
-    ]
-
-
-def _parquet_columns(connection: duckdb.DuckDBPyConnection, path: str) -> list[tuple[str, str]]:
-    described = connection.execute("DESCRIBE SELECT * FROM read_parquet(?)", [path]).fetchall()
-    return [(str(row[0]), str(row[1])) for row in described]
+def _quoted(text: str) -> str:
+    """A SQL string literal's body: DDL cannot take bound parameters, so quotes are doubled."""
+    return text.replace("'", "''")

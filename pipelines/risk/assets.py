@@ -1,6 +1,7 @@
 """The system under test: the production risk monitor over prod tables only."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import polars as pl
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
@@ -18,6 +19,10 @@ OUTPUTS = {
     "risk.compliance_status": "Compliance status per mandate at each change.",
     "risk.monitor_telemetry": "The monitor's own health: data age per source, rows evaluated.",
 }
+# The monitor reports its health at every evaluation; what is kept is what a Prometheus scrape
+# would see, one sample per scrape interval, so the lake holds the metrics and not a second copy
+# of the signals.
+TELEMETRY_SCRAPE = timedelta(seconds=10)
 PROD_INPUTS = [
     asset_key(table)
     for table in (
@@ -68,4 +73,12 @@ def risk_monitor(
     yield storage.store("risk.signals", scenario_id, output.signals)
     yield storage.store("risk.alerts", scenario_id, output.alerts)
     yield storage.store("risk.compliance_status", scenario_id, output.compliance_status)
-    yield storage.store("risk.monitor_telemetry", scenario_id, output.monitor_telemetry)
+    yield storage.store(
+        "risk.monitor_telemetry", scenario_id, scraped(output.monitor_telemetry, TELEMETRY_SCRAPE)
+    )
+
+
+def scraped(telemetry: pl.DataFrame, every: timedelta) -> pl.DataFrame:
+    """The telemetry rows at whole multiples of `every` since the epoch."""
+    step_us = every // timedelta(microseconds=1)
+    return telemetry.filter(pl.col("ts").dt.epoch("us") % step_us == 0)
