@@ -12,7 +12,15 @@ from datetime import datetime
 import polars as pl
 
 from correlator.market_truth import market_condition, market_material, market_pairs
-from correlator.onset import FLOAT_SLACK, crash_depth, crash_pairs, depeg_distance, depeg_pair
+from correlator.onset import (
+    FLOAT_SLACK,
+    basis_gap,
+    basis_pair,
+    crash_depth,
+    crash_pairs,
+    depeg_distance,
+    depeg_pair,
+)
 from correlator.onset import material_for as injection_material
 from correlator.onsets import ONSETS
 from correlator.truth import Truth
@@ -102,6 +110,11 @@ def _depeg(injection: TypedInjection, truth: Truth) -> tuple[pl.DataFrame, tuple
     return depeg_distance(injection, prices), (depeg_pair(injection, prices)[0],)
 
 
+def _basis(injection: TypedInjection, truth: Truth) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    prices = truth.reference_prices
+    return basis_gap(injection, prices), (basis_pair(injection, prices),)
+
+
 def _overdue(injection: TypedInjection, truth: Truth) -> tuple[pl.DataFrame, tuple[str, ...]]:
     return overdue_value(truth, f"injection {injection.id!r}"), ()
 
@@ -119,6 +132,7 @@ def _open_window(truth: Truth, start: datetime, end: datetime) -> pl.DataFrame:
 SERIES: dict[str, SeriesFn] = {
     "crash": _crash,
     "depeg": _depeg,
+    "basis_blowout": _basis,
     **{kind: _overdue for kind, fn in ONSETS.items() if fn is overdue_value_onset},
     **{kind: _no_series for kind, fn in ONSETS.items() if fn is active_onset},
 }

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import polars as pl
 
-from scenarios.injections import KINDS, CrashParams, DepegParams
+from scenarios.injections import KINDS, BasisParams, CrashParams, DepegParams
 from scenarios.model import Expectation, TypedInjection
 from scenarios.universe import QUOTE_CURRENCY, STABLECOINS, split_pair
 
@@ -102,7 +102,36 @@ def first_at_least(
     return first
 
 
-PRICE_ONSETS: dict[str, PriceOnsetFn] = {"crash": crash_onset, "depeg": depeg_onset}
+def basis_pair(injection: TypedInjection, reference_prices: pl.DataFrame) -> str:
+    params = injection.params_as(BasisParams)
+    found = _usd_pair(params.perpetual, _pairs(reference_prices))
+    if found is None:
+        raise ValueError(f"injection {injection.id!r}: no {params.perpetual} USD reference prices")
+    return found[0]
+
+
+def basis_gap(injection: TypedInjection, reference_prices: pl.DataFrame) -> pl.DataFrame:
+    """ts, value: how far the perpetual's price is from its price without the injection."""
+    pair = basis_pair(injection, reference_prices)
+    return (
+        reference_prices.filter(pl.col("pair") == pair)
+        .select("ts", value=(pl.col("price") / pl.col("price_clean") - 1).abs())
+        .sort("ts")
+    )
+
+
+def basis_onset(
+    injection: TypedInjection, reference_prices: pl.DataFrame, material: float
+) -> datetime | None:
+    """First time the perpetual is `material` away from where its normal basis had it."""
+    return first_at_least(basis_gap(injection, reference_prices), injection.start_ts, material)
+
+
+PRICE_ONSETS: dict[str, PriceOnsetFn] = {
+    "crash": crash_onset,
+    "depeg": depeg_onset,
+    "basis_blowout": basis_onset,
+}
 
 
 def describe_condition(injection: TypedInjection, material: float) -> str:
@@ -112,6 +141,8 @@ def describe_condition(injection: TypedInjection, material: float) -> str:
         return f"drop ≥ {percent}"
     if isinstance(injection.params, DepegParams):
         return f"{injection.params.asset} off its peg by ≥ {percent}"
+    if isinstance(injection.params, BasisParams):
+        return f"{injection.params.perpetual} basis moved by ≥ {percent}"
     meaning = KINDS[injection.kind].material_meaning
     return meaning if material == 0 else f"{meaning} ≥ {material:,.0f}"
 

@@ -53,6 +53,14 @@ class DepegParams(Profile):
     over: Duration = timedelta(hours=36)
 
 
+class BasisParams(Profile):
+    """A perpetual's price departs from its underlying's by `to` (0.03 = 3% above spot)."""
+
+    perpetual: str = "BTC-PERP"
+    to: float = Field(gt=-0.9, lt=10, description="the basis reached, as a fraction of spot")
+    over: Duration = timedelta(minutes=30)
+
+
 class VenueChaos(Profile):
     """A venue backdoor: active from `at`; lasts `recover_after` (to the end when omitted)."""
 
@@ -92,6 +100,12 @@ KINDS: dict[str, InjectionKind] = {
         material_meaning="distance of the stablecoin's USD price from 1.00",
     ),
 }
+KINDS["basis_blowout"] = InjectionKind(
+    target="market_data",
+    params=BasisParams,
+    material_default=0.05,
+    material_meaning="injected gap between the perpetual's price and its basis-free price",
+)
 ACTIVE = "the backdoor is open (material from its start)"
 SETTLEMENT = "overdue unsettled value at the custodian, in USD"
 KINDS.update(

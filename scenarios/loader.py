@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from scenarios.errors import Problem, ScenarioError, format_loc
 from scenarios.injections import KINDS
 from scenarios.model import MARKET, Expectation, Scenario, TypedInjection
-from scenarios.universe import ASSETS, QUOTE_CURRENCY, STABLECOINS, split_pair
+from scenarios.universe import ASSETS, PERPETUALS, QUOTE_CURRENCY, STABLECOINS, split_pair
 
 MAX_BYTES = 1_000_000
 
@@ -127,6 +127,11 @@ def _check_injections(spec: Scenario, out: list[TypedInjection]) -> Iterator[Pro
 
 
 def _check_assets(params: BaseModel, priced: set[str], path: str) -> Iterator[Problem]:
+    perpetual = getattr(params, "perpetual", None)
+    if perpetual is not None and perpetual not in PERPETUALS:
+        yield Problem(f"{path}.perpetual", f"expected a perpetual ({', '.join(PERPETUALS)})")
+    elif perpetual is not None and perpetual not in priced:
+        yield Problem(f"{path}.perpetual", f"{perpetual!r} is not in market.pairs")
     assets = getattr(params, "assets", None)
     for index, asset in enumerate(assets or []):
         if asset not in priced:
@@ -196,6 +201,8 @@ def _check_accounts(spec: Scenario) -> Iterator[Problem]:
             path = f"accounts[{index}].balances.{asset}"
             if asset not in ASSETS:
                 yield Problem(path, f"unknown asset; known: {', '.join(ASSETS)}")
+            elif asset in PERPETUALS:
+                yield Problem(path, "perpetual positions are not modelled yet; hold spot assets")
             elif asset not in valued:
                 yield Problem(path, f"no {asset}/{QUOTE_CURRENCY} pair in market.pairs to value it")
 

@@ -1,8 +1,15 @@
 """The assets and pairs a scenario can name: what the market sources can price, in USD terms."""
 
-ASSETS = ("BTC", "ETH", "USDT", "USD")
+# A perpetual future is priced like an asset: its underlying's USD price times (1 + basis).
+PERPETUALS = {"BTC-PERP": "BTC", "ETH-PERP": "ETH"}
+ASSETS = ("BTC", "ETH", "USDT", "USD", *PERPETUALS)
 STABLECOINS = ("USDT",)
 QUOTE_CURRENCY = "USD"
+
+
+def underlying(asset: str) -> str:
+    """The spot asset a perpetual tracks; a spot asset is its own."""
+    return PERPETUALS.get(asset, asset)
 
 
 def split_pair(pair: str) -> tuple[str, str]:

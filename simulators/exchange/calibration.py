@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from scenarios.durations import parse_duration
+from scenarios.universe import underlying
 from simulators.exchange.config import BPS, BookCalibration
 from simulators.exchange.pairs import split_pair
 from simulators.time_grid import duration_us
@@ -40,6 +41,8 @@ class SourceMatch:
 
 def match_source(pair: str, candle_pairs: frozenset[str]) -> SourceMatch:
     base, quote = split_pair(pair)
+    # A perpetual trades as deep as its underlying's spot market: size its book from that.
+    base = underlying(base)
     if pair in candle_pairs:
         return SourceMatch(pair, "exact")
     if f"{quote}/{base}" in candle_pairs:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
-from scenarios.injections import CrashParams, DepegParams
+from scenarios.injections import BasisParams, CrashParams, DepegParams
 from scenarios.model import TypedInjection
 from scenarios.universe import STABLECOINS
 from simulators.market_data.errors import MarketDataError
@@ -58,7 +58,14 @@ def depeg(injection: TypedInjection, assets: Sequence[str]) -> pl.Expr:
     return _on([params.asset], 1.0 + move)
 
 
-TRANSFORMS: dict[str, Transform] = {"crash": crash, "depeg": depeg}
+def basis_blowout(injection: TypedInjection, assets: Sequence[str]) -> pl.Expr:
+    """The perpetual moves away from spot until its basis is `to` above its normal basis."""
+    params = injection.params_as(BasisParams)
+    move = params.to * intensity(pl.col("ts"), injection.start_ts, params)
+    return _on([params.perpetual], 1.0 + move)
+
+
+TRANSFORMS: dict[str, Transform] = {"crash": crash, "depeg": depeg, "basis_blowout": basis_blowout}
 
 
 def _transform(kind: str) -> Transform:

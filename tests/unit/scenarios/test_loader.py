@@ -143,3 +143,16 @@ def test_an_unknown_market_source_lists_the_forms() -> None:
         "bad.yaml: market.source: unknown market source 'kraken'; expected one of bundled, "
         "cache, coingecko, ccxt:<exchange id>, file:<exchange>"
     ]
+
+
+def test_a_basis_blowout_names_a_priced_perpetual_and_perpetuals_are_not_balances() -> None:
+    text = VALID.replace("pairs: [BTC/USD, USDT/USD]", "pairs: [BTC/USD, USDT/USD, BTC-PERP/USD]")
+    text = text.replace(
+        "kind: crash, params: {drop: 0.1}",
+        "kind: basis_blowout, params: {perpetual: ETH-PERP, to: 0.1}",
+    ).replace("{BTC: 1, USDT: 100}", "{BTC: 1, USDT: 100, BTC-PERP: 2}")
+    assert errors_of(text) == [
+        "bad.yaml: injections[0].params.perpetual: 'ETH-PERP' is not in market.pairs",
+        "bad.yaml: accounts[0].balances.BTC-PERP: perpetual positions are not modelled yet; "
+        "hold spot assets",
+    ]
