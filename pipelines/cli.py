@@ -13,6 +13,7 @@ from pipelines import project
 from pipelines.audit.cli import coverage, explain, export_group
 from pipelines.cli_output import console, errors, rel
 from pipelines.ingest.cli import data_group, ingest
+from pipelines.monitor_cli import monitor
 from pipelines.resources.catalog import ScenarioCatalog, read_scenario
 from scenarios import ScenarioError, ValidScenario
 
@@ -191,6 +192,7 @@ main.add_command(data_group)
 main.add_command(explain)
 main.add_command(coverage)
 main.add_command(export_group)
+main.add_command(monitor)
 
 if __name__ == "__main__":
     main()

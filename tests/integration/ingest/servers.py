@@ -5,6 +5,8 @@ functions of time, so tests can compute exactly what a correct fetch must return
 makes chosen requests fail the way real APIs fail.
 """
 
+import hashlib
+import hmac
 import json
 import threading
 import time
@@ -14,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 MINUTE_MS = 60_000
 INTERVAL_MS = {"1m": MINUTE_MS, "5m": 5 * MINUTE_MS, "1h": 60 * MINUTE_MS, "1d": 1440 * MINUTE_MS}
@@ -197,6 +199,10 @@ class LocalServer(ThreadingHTTPServer):
         raise NotImplementedError
 
 
+# the signed endpoints' key and secret, as a test gives them to ccxt
+BINANCE_TEST_API_KEY = "riskproof-test-key"
+BINANCE_TEST_SECRET = "riskproof-test-secret"
+
 # what Binance spot answers, with HTTP 429, once the IP's request weight is spent
 BINANCE_RATE_LIMIT_MSG = (
     "Too much request weight used; current limit is 6000 request weight per 1 MINUTE. "
@@ -214,7 +220,53 @@ class BinanceServer(LocalServer):
             return 200, json.dumps(exchange_info())
         if path == "/api/v3/klines":
             return self.klines(query)
+        if path == "/api/v3/ticker/24hr":
+            return self.tickers(query)
+        if path == "/api/v3/account":
+            return self.account(query)
         return 404, json.dumps({"code": -1, "msg": f"no route {path}"})
+
+    # the signed endpoints' credentials and the spot wallet /api/v3/account reports
+    api_secret = BINANCE_TEST_SECRET
+    wallet: dict[str, tuple[str, str]] = {  # noqa: RUF012 - replaced, never mutated, by tests
+        "BTC": ("1.50000000", "0.00000000"),
+        "ETH": ("10.00000000", "0.00000000"),
+        "USDT": ("50000.00000000", "0.00000000"),
+        "BNB": ("0.00000000", "0.00000000"),
+    }
+
+    def tickers(self, query: dict[str, str]) -> tuple[int, str]:
+        """GET /api/v3/ticker/24hr: one object for `symbol`, a list for `symbols` (a JSON
+        array) or for every listing; lastPrice is the current 1m candle's close."""
+        single = "symbol" in query
+        names = [query["symbol"]] if single else json.loads(query.get("symbols", "null"))
+        names = list(BINANCE_SYMBOLS) if names is None else names
+        if any(name not in BINANCE_SYMBOLS for name in names):
+            return 400, json.dumps({"code": -1121, "msg": "Invalid symbol."})
+        rows = [ticker_24hr(name, int(time.time() * 1000)) for name in names]
+        return 200, json.dumps(rows[0] if single else rows)
+
+    def account(self, query: dict[str, str]) -> tuple[int, str]:
+        """GET /api/v3/account, HMAC-SHA256 signed over the query string like Binance's."""
+        unsigned = urlencode({k: v for k, v in query.items() if k != "signature"})
+        expected = hmac.new(self.api_secret.encode(), unsigned.encode(), hashlib.sha256)
+        if not hmac.compare_digest(expected.hexdigest(), query.get("signature", "")):
+            return 400, json.dumps(
+                {"code": -1022, "msg": "Signature for this request is not valid."}
+            )
+        now = int(time.time() * 1000)
+        balances = [
+            {"asset": asset, "free": free, "locked": locked}
+            for asset, (free, locked) in self.wallet.items()
+        ]
+        return 200, json.dumps(
+            {
+                "makerCommission": 10, "takerCommission": 10, "canTrade": True,
+                "canWithdraw": True, "canDeposit": True, "updateTime": now - 3_600_000,
+                "accountType": "SPOT", "balances": balances, "permissions": ["SPOT"],
+                "uid": 354937868,
+            }
+        )  # fmt: skip
 
     def klines(self, query: dict[str, str]) -> tuple[int, str]:
         symbol, interval = query.get("symbol", ""), query.get("interval", "")
@@ -229,6 +281,24 @@ class BinanceServer(LocalServer):
         first = -(-start // step) * step
         rows = [kline(symbol, t, step) for t in range(first, end + 1, step)][:limit]
         return 200, json.dumps(rows)
+
+
+def ticker_24hr(symbol: str, now_ms: int) -> dict[str, Any]:
+    """Binance's 24hr ticker wire object for `symbol` at `now_ms` (closeTime: the answer's time)."""
+    listing = BINANCE_SYMBOLS[symbol]
+    o, h, low, c, volume = synthetic_candle(listing, now_ms // MINUTE_MS * MINUTE_MS, MINUTE_MS)
+    tick = listing[3]
+    return {
+        "symbol": symbol, "priceChange": f"{c - o:.8f}",
+        "priceChangePercent": f"{(c / o - 1) * 100:.3f}",
+        "weightedAvgPrice": f"{(o + c) / 2:.8f}", "prevClosePrice": f"{o:.8f}",
+        "lastPrice": f"{c:.8f}", "lastQty": "0.01000000", "bidPrice": f"{c - tick:.8f}",
+        "bidQty": "1.00000000", "askPrice": f"{c + tick:.8f}", "askQty": "1.00000000",
+        "openPrice": f"{o:.8f}", "highPrice": f"{h:.8f}", "lowPrice": f"{low:.8f}",
+        "volume": f"{volume:.8f}", "quoteVolume": f"{volume * c:.8f}",
+        "openTime": now_ms - 86_400_000, "closeTime": now_ms, "firstId": 1, "lastId": 100,
+        "count": 100,
+    }  # fmt: skip
 
 
 def exchange_info() -> dict[str, Any]:
