@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 UV := .tools/bin/uv
 BIN := $(VENV)/bin
+# promtool and prometheus for the dashboard and alert-rule tests: Debian's `prometheus` package,
+# downloaded (no root, no daemon) and unpacked into .tools/prometheus on first `make test`.
+PROMETHEUS_DIR := .tools/prometheus
+PROMTOOL := $(PROMETHEUS_DIR)/usr/bin/promtool
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
 .PHONY: run test lint ui bench clean
@@ -10,6 +14,12 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.5"
+
+$(PROMTOOL):
+	rm -rf $(PROMETHEUS_DIR) && mkdir -p $(PROMETHEUS_DIR)/deb
+	cd $(PROMETHEUS_DIR)/deb && apt-get download prometheus
+	dpkg-deb -x $(PROMETHEUS_DIR)/deb/prometheus_*.deb $(PROMETHEUS_DIR)
+	$(PROMTOOL) --version >/dev/null
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet
@@ -24,7 +34,9 @@ lint: $(VENV)/.synced
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: lint $(PROMTOOL)
+	$(PROMTOOL) check rules dashboards/alerts/riskproof.rules.yml
+	$(PROMTOOL) test rules dashboards/alerts/riskproof.rules.test.yml
 	$(BIN)/pytest
 
 ui: $(VENV)/.synced

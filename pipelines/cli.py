@@ -13,6 +13,7 @@ from pipelines import project
 from pipelines.audit.cli import coverage, explain, export_group
 from pipelines.cli_output import console, errors, rel
 from pipelines.ingest.cli import data_group, ingest
+from pipelines.metrics.cli import metrics as export_metrics_command
 from pipelines.monitor_cli import monitor
 from pipelines.resources.catalog import ScenarioCatalog, read_scenario
 from scenarios import ScenarioError, ValidScenario
@@ -193,6 +194,7 @@ main.add_command(explain)
 main.add_command(coverage)
 main.add_command(export_group)
 main.add_command(monitor)
+export_group.add_command(export_metrics_command)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,1 @@
+"""Prometheus metrics of a replay: definitions, the timestamped OpenMetrics export, promtool."""
