@@ -25,7 +25,8 @@ def _on_prices(
 ONSETS: dict[str, OnsetFn] = {
     **{kind: partial(_on_prices, fn) for kind, fn in PRICE_ONSETS.items()},
     **dict.fromkeys(
-        ("latency_spike", "order_rejects", "spread_widening", "downtime"), active_onset
+        ("latency_spike", "order_rejects", "spread_widening", "downtime", "strategy_on"),
+        active_onset,
     ),
     **dict.fromkeys(
         ("settlement_delay", "settlement_rejects", "partial_settlement", "custodian_offline"),

@@ -11,6 +11,7 @@ from scenarios import INJECTIONS
 from simulators import schemas as sim
 from simulators.custodian import schemas as custody
 from simulators.exchange import schemas as venue
+from simulators.strategies import schemas as strategy
 
 
 @dataclass(frozen=True)
@@ -173,3 +174,37 @@ CONTRACTS: dict[str, TableContract] = {
         TableContract("audit", "effectiveness", audit.EFFECTIVENESS, ("score",)),
     )
 }
+
+# The strategy co-simulation's tables (empty for a scenario without strategies).
+CONTRACTS.update(
+    {
+        c.name: c
+        for c in (
+            TableContract(
+                "audit",
+                "strategy_log",
+                strategy.STRATEGY_LOG,
+                ("strategy_id", "seq"),
+                "ts",
+                ("strategy_id",),
+            ),
+            TableContract(
+                "audit",
+                "chaos_strategy_status",
+                strategy.CHAOS_STRATEGY_STATUS,
+                ("strategy_id", "ts", "status"),
+                "ts",
+                ("strategy_id",),
+            ),
+            TableContract(
+                "prod",
+                "strategy_performance",
+                strategy.STRATEGY_PERFORMANCE,
+                ("strategy_id", "asset", "ts"),
+                "ts",
+                ("strategy_id", "asset"),
+                published=True,
+            ),
+        )
+    }
+)

@@ -77,6 +77,12 @@ class DelayParams(VenueChaos):
     by: Duration = Field(description="how much later settlements due in the window happen")
 
 
+class StrategyOnParams(VenueChaos):
+    """Switches a declared strategy on from `at`, off after `recover_after` (or at the end)."""
+
+    strategy: str = Field(pattern=r"^[a-z0-9_]+$", description="the id of a declared strategy")
+
+
 class InjectionKind(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -147,4 +153,10 @@ KINDS.update(
             material_meaning=SETTLEMENT,
         ),
     }
+)
+KINDS["strategy_on"] = InjectionKind(
+    target="strategy",
+    params=StrategyOnParams,
+    material_default=0,
+    material_meaning="the strategy is running (material from its start)",
 )

@@ -13,7 +13,14 @@ from pydantic import BaseModel, ValidationError
 
 from scenarios.errors import Problem, ScenarioError, format_loc
 from scenarios.injections import KINDS
-from scenarios.model import MARKET, Expectation, Scenario, TypedInjection
+from scenarios.model import (
+    MARKET,
+    Expectation,
+    Scenario,
+    TypedInjection,
+    TypedStrategy,
+)
+from scenarios.strategy_checks import check_strategies
 from scenarios.universe import ASSETS, PERPETUALS, QUOTE_CURRENCY, STABLECOINS, split_pair
 
 MAX_BYTES = 1_000_000
@@ -24,6 +31,7 @@ class ValidScenario:
     spec: Scenario
     injections: tuple[TypedInjection, ...]
     source: str
+    strategies: tuple[TypedStrategy, ...] = ()
 
     @property
     def id(self) -> str:
@@ -52,9 +60,13 @@ def load_scenario(text: str, source: str, known_rules: Iterable[str]) -> ValidSc
     injections: list[TypedInjection] = []
     problems = list(_check_injections(spec, injections))
     problems += list(_check_references(spec))
+    strategies: list[TypedStrategy] = []
+    problems += list(check_strategies(spec, injections, strategies, _problem))
     if problems:
         raise ScenarioError(source, problems)
-    return ValidScenario(spec=spec, injections=tuple(injections), source=source)
+    return ValidScenario(
+        spec=spec, injections=tuple(injections), source=source, strategies=tuple(strategies)
+    )
 
 
 def _parse_yaml(text: str, source: str) -> dict[str, Any]:
@@ -145,8 +157,6 @@ def _check_assets(params: BaseModel, priced: set[str], path: str) -> Iterator[Pr
 
 def _check_references(spec: Scenario) -> Iterator[Problem]:
     injection_ids = {i.id for i in spec.injections}
-    if spec.strategies:
-        yield Problem("strategies", "no strategy kinds are registered yet; expected an empty list")
     seen: set[str] = set()
     for index, expectation in enumerate(spec.expectations):
         path = f"expectations[{index}]"

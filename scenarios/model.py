@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from scenarios.injections import KINDS, Duration, Profile, Target
+from scenarios.strategy_kinds import STRATEGY_KINDS, StrategyParams
 from scenarios.universe import split_pair
 
 P = TypeVar("P", bound=Profile)
@@ -52,6 +53,13 @@ def _known_kind(value: str) -> str:
 
 
 Rule = Annotated[str, AfterValidator(_known_rule)]
+
+
+def _known_strategy_kind(value: str) -> str:
+    if value not in STRATEGY_KINDS:
+        known = ", ".join(sorted(STRATEGY_KINDS))
+        raise ValueError(f"unknown strategy kind {value!r}; known: {known}")
+    return value
 
 
 def _utc(value: object) -> object:
@@ -148,6 +156,46 @@ class ScriptedOrder(Strict):
     _utc_times = field_validator("at", "until", mode="before")(_utc)
 
 
+class ActiveWindow(Strict):
+    """When a strategy runs: offsets from market.start or absolute UTC times; open ends mean the
+    scenario's own start and end."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: Duration | datetime | None = Field(default=None, alias="from")
+    until: Duration | datetime | None = None
+
+    _utc_times = field_validator("from_", "until", mode="before")(_utc)
+
+
+class StrategySpec(Strict):
+    """A strategy the desk runs: `kind` names registered behaviour, `params` its settings."""
+
+    id: Identifier
+    kind: Annotated[str, AfterValidator(_known_strategy_kind)]
+    account: Identifier = Field(description="its own exchange sub-account, as an OMS would give")
+    pairs: list[Pair] = Field(min_length=1)
+    every: PositiveDuration = Field(default=timedelta(seconds=1), description="decision cadence")
+    params: dict[str, Any] = Field(default_factory=dict)
+    active: ActiveWindow | None = None
+
+
+class TypedStrategy(BaseModel):
+    """A strategy with its parameters validated for its kind and its running windows resolved
+    (its `active` window, narrowed to the `strategy_on` injections naming it, if any)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: str
+    account: str
+    pairs: tuple[str, ...]
+    every: timedelta
+    params: StrategyParams
+    chaos: bool
+    windows: tuple[tuple[datetime, datetime], ...]
+
+
 class Injection(Strict):
     id: Identifier
     at: Duration | datetime
@@ -207,7 +255,7 @@ class Scenario(Strict):
     accounts: list[Account] = Field(default_factory=list)
     custodian: CustodianTerms = CustodianTerms()
     orders: list[ScriptedOrder] = Field(default_factory=list)
-    strategies: list[dict[str, Any]] = Field(default_factory=list)
+    strategies: list[StrategySpec] = Field(default_factory=list)
     limits: Identifier | dict[str, Any] = "default"
     injections: list[Injection] = Field(default_factory=list)
     expectations: list[Expectation] = Field(default_factory=list)

@@ -17,6 +17,12 @@ from simulators.custodian.schemas import INSTRUCTIONS
 from simulators.exchange import simulate_exchange
 from simulators.orders import scripted_orders
 from simulators.schemas import ACCOUNT_TRUTH
+from simulators.strategies import simulate_with_strategies
+from simulators.strategies.schemas import (
+    CHAOS_STRATEGY_STATUS,
+    STRATEGY_LOG,
+    STRATEGY_PERFORMANCE,
+)
 from simulators.venues.settled import settled_snapshots, settled_truth, transfer_totals
 from simulators.venues.setup import (
     PIPELINE_EXCHANGE,
@@ -62,6 +68,9 @@ OUTPUTS = {
     "prod.settlements": "The custodian's settlement API, as the desk polled it.",
     "prod.account_balances": "Balance snapshots of both venues' APIs, as the desk polled them.",
     "prod.api_status": "Every poll of every venue API: ok, or the error the desk got.",
+    "audit.strategy_log": "Every order intent each strategy emitted: sent, or blocked by its OMS.",
+    "audit.chaos_strategy_status": "When each chaos strategy was switched on and off.",
+    "prod.strategy_performance": "P&L, positions and turnover per strategy, as its API showed.",
 }
 
 
@@ -86,19 +95,42 @@ def venues(
     backdoor the scenario opens acts on its venue. Both venues' internal truth goes to audit,
     what their APIs showed to prod."""
     scenario = catalog.load(context.partition_key)
-    exchange = simulate_exchange(
+    inputs = (
         storage.read("audit.reference_prices", scenario.id),
         storage.read("market.candles", scenario.id),
         storage.read("audit.order_requests", scenario.id),
         opening_balances(scenario, "exchange"),
         chaos_windows(scenario, "exchange"),
         scenario.spec.seed,
-        PIPELINE_EXCHANGE,
-        start=scenario.start,
-        end=scenario.end,
     )
+    strategy_tables = {
+        "audit.strategy_log": STRATEGY_LOG.to_frame(),
+        "audit.chaos_strategy_status": CHAOS_STRATEGY_STATUS.to_frame(),
+        "prod.strategy_performance": STRATEGY_PERFORMANCE.to_frame(),
+    }
+    if scenario.strategies:
+        run = simulate_with_strategies(
+            *inputs,
+            scenario.strategies,
+            PIPELINE_EXCHANGE,
+            start=scenario.start,
+            end=scenario.end,
+        )
+        exchange = run.exchange
+        strategy_tables = {
+            "audit.strategy_log": run.strategy_log,
+            "audit.chaos_strategy_status": run.chaos_strategy_status,
+            "prod.strategy_performance": run.strategy_performance,
+        }
+    else:  # the scripted flow alone, exactly as before strategies existed
+        exchange = simulate_exchange(
+            *inputs, PIPELINE_EXCHANGE, start=scenario.start, end=scenario.end
+        )
+    # A strategy's sub-account without a custodian link trades prefunded: nothing to settle.
+    linked = {a.settles for a in scenario.spec.accounts if a.settles is not None}
+    prefunded = [s.account for s in scenario.strategies if s.account not in linked]
     custodian = simulate_custodian(
-        exchange.fills.filter(pl.col("ts") < scenario.end),
+        exchange.fills.filter(pl.col("ts") < scenario.end, ~pl.col("account_id").is_in(prefunded)),
         opening_balances(scenario, "custodian"),
         settlement_links(scenario),
         INSTRUCTIONS.to_frame(),
@@ -137,6 +169,7 @@ def venues(
         "prod.api_status": pl.concat([exchange.api_status, custodian.api_status]).sort(
             "venue", "endpoint", "ts"
         ),
+        **strategy_tables,
     }
     for table, frame in tables.items():
         yield storage.store(table, scenario.id, frame)

@@ -64,16 +64,53 @@ def simulate_exchange(
     """
     config = config or ExchangeConfig()
     _check_inputs(reference_prices, orders, opening_balances, config)
+    venue = open_exchange(
+        reference_prices, candles, opening_balances, chaos, seed, config, start, end
+    )
+    exchange = venue.exchange
+    requests = orders.select(ORDER_REQUESTS.names()).sort("ts", maintain_order=True)
+    for row in requests.iter_rows(named=True):
+        request = OrderRequest.from_row(row)
+        exchange.submit_request(request, request.ts_us)
+    return finish_exchange(venue)
+
+
+@dataclass(frozen=True)
+class OpenExchange:
+    """A venue ready to be driven, with what `finish_exchange` needs to turn it into frames."""
+
+    exchange: Exchange
+    backdoors: Backdoors
+    seed: int
+    config: ExchangeConfig
+    start_us: int
+    end_us: int
+
+
+def open_exchange(
+    reference_prices: pl.DataFrame,
+    candles: pl.DataFrame,
+    opening_balances: pl.DataFrame,
+    chaos: Sequence[ChaosWindow],
+    seed: int,
+    config: ExchangeConfig,
+    start: datetime | None,
+    end: datetime | None,
+) -> OpenExchange:
+    """The venue of `simulate_exchange` before any order: co-simulation drivers step it."""
     backdoors = Backdoors(chaos)
     markets = build_markets(reference_prices, candles, backdoors, config)
     start_us, end_us = _window(markets, start, end)
     exchange = Exchange(
         markets, opening_balances, seed=seed, config=config, backdoors=backdoors, start_us=start_us
     )
-    requests = orders.select(ORDER_REQUESTS.names()).sort("ts", maintain_order=True)
-    for row in requests.iter_rows(named=True):
-        request = OrderRequest.from_row(row)
-        exchange.submit_request(request, request.ts_us)
+    return OpenExchange(exchange, backdoors, seed, config, start_us, end_us)
+
+
+def finish_exchange(venue: OpenExchange) -> ExchangeRun:
+    """Process what is still in flight, then every frame of the run."""
+    exchange, backdoors, seed, config = venue.exchange, venue.backdoors, venue.seed, venue.config
+    start_us, end_us, markets = venue.start_us, venue.end_us, exchange.markets
     exchange.advance_us(max(end_us, exchange.pending_until or end_us, exchange.clock_us))
     exchange.flush()
 

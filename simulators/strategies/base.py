@@ -1,0 +1,83 @@
+"""What a strategy is: `decide(now_us, view)` on its cadence, returning order intents.
+
+The view holds only what the desk's own systems know: the venue's published mids (sampled at the
+strategy's past decisions), and the strategy's own account as its OMS tracks it. Never the risk
+monitor's outputs: the monitor is the independent post-trade system under test.
+"""
+
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from scenarios.model import TypedStrategy
+
+QUOTE = "USD"
+
+
+@dataclass(frozen=True)
+class OrderIntent:
+    """An order the strategy wants sent; the OMS checks it and turns it into a request."""
+
+    pair: str
+    side: str  # buy | sell
+    qty: float  # base units
+    reason: str
+    order_type: str = "market"
+    limit_price: float | None = None
+    time_in_force: str = "ioc"
+
+
+@dataclass
+class View:
+    """The prod-visible market and the strategy's own account at `now_us`."""
+
+    now_us: int
+    mids: Mapping[str, float]  # every pair's published venue mid in force now
+    balances: Mapping[str, float]  # the strategy's account, per asset
+    fills: int = 0
+    seen: Mapping[str, deque[float]] = field(default_factory=dict)  # mids at past decisions
+
+    def mid(self, pair: str) -> float:
+        return self.mids[pair]
+
+    def history(self, pair: str, n: int) -> list[float]:
+        """The mids seen at the last `n` decisions, now included, oldest first (fewer early on)."""
+        return list(self.seen.get(pair, ()))[-n:]
+
+    def balance(self, asset: str) -> float:
+        return self.balances.get(asset, 0.0)
+
+    def usd_price(self, asset: str) -> float | None:
+        """`asset` in USD from a published `asset/USD` or `USD/asset` mid, None if neither."""
+        return usd_price(asset, self.mids)
+
+    def position_usd(self, asset: str) -> float:
+        """Signed USD value held in `asset`; 0 when nothing prices it (the OMS cannot see it)."""
+        price = self.usd_price(asset)
+        return 0.0 if price is None else self.balance(asset) * price
+
+
+class Strategy(Protocol):
+    def decide(self, now_us: int, view: View) -> list[OrderIntent]: ...
+
+
+# A kind's constructor: its validated spec and its own random stream (deterministic per seed).
+Factory = Callable[[TypedStrategy, np.random.Generator], Strategy]
+
+
+def split(pair: str) -> tuple[str, str]:
+    base, _, quote = pair.partition("/")
+    return base, quote
+
+
+def usd_price(asset: str, mids: Mapping[str, float]) -> float | None:
+    if asset == QUOTE:
+        return 1.0
+    direct = mids.get(f"{asset}/{QUOTE}")
+    if direct is not None:
+        return direct
+    inverse = mids.get(f"{QUOTE}/{asset}")
+    return None if inverse is None else 1.0 / inverse

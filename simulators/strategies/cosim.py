@@ -1,0 +1,135 @@
+"""The co-simulation: strategies decide on their cadence against the exchange's step API.
+
+Time moves from one decision (or report) instant to the next, never tick by tick: the engine
+handles everything between. Strategy orders reach the venue with entry latency and push its
+price by their impact, and the next decision reads that price: the market moves the strategies
+and the strategies move the market. Scripted orders are sent alongside, in time order.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import polars as pl
+
+from scenarios.model import TypedStrategy
+from simulators.exchange.config import ExchangeConfig
+from simulators.exchange.orders import OrderRequest
+from simulators.exchange.simulate import ExchangeRun, finish_exchange, open_exchange
+from simulators.schemas import ORDER_REQUESTS
+from simulators.strategies.desk import Desk, Rows
+from simulators.strategies.schemas import (
+    CHAOS_STRATEGY_STATUS,
+    STRATEGY_LOG,
+    STRATEGY_PERFORMANCE,
+)
+from simulators.time_grid import duration_us, utc_series
+from simulators.venues.chaos import ChaosWindow
+
+REPORT_EVERY = timedelta(seconds=10)  # how often the desk's strategy API is sampled
+
+
+@dataclass(frozen=True)
+class StrategyRun:
+    exchange: ExchangeRun
+    strategy_log: pl.DataFrame  # STRATEGY_LOG
+    chaos_strategy_status: pl.DataFrame  # CHAOS_STRATEGY_STATUS
+    strategy_performance: pl.DataFrame  # STRATEGY_PERFORMANCE
+
+
+def simulate_with_strategies(
+    reference_prices: pl.DataFrame,
+    candles: pl.DataFrame,
+    orders: pl.DataFrame,
+    opening_balances: pl.DataFrame,
+    chaos: Sequence[ChaosWindow],
+    seed: int,
+    strategies: Sequence[TypedStrategy],
+    config: ExchangeConfig | None = None,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    report_every: timedelta = REPORT_EVERY,
+) -> StrategyRun:
+    """`simulate_exchange`, with `strategies` trading on the same venue as the scripted orders."""
+    config = config or ExchangeConfig()
+    venue = open_exchange(
+        reference_prices, candles, opening_balances, chaos, seed, config, start, end
+    )
+    exchange, start_us, end_us = venue.exchange, venue.start_us, venue.end_us
+    desks = [Desk(spec, seed) for spec in strategies]
+    scripted = [
+        OrderRequest.from_row(row)
+        for row in orders.select(ORDER_REQUESTS.names())
+        .sort("ts", maintain_order=True)
+        .iter_rows(named=True)
+    ]
+    due = _decision_times(desks, start_us, end_us)
+    every = duration_us(report_every)
+    reports = set(range(start_us, end_us, every))
+    rows = Rows()
+    next_scripted = 0
+    for moment in sorted(due.keys() | reports):
+        while next_scripted < len(scripted) and scripted[next_scripted].ts_us <= moment:
+            request = scripted[next_scripted]
+            exchange.submit_request(request, request.ts_us)
+            next_scripted += 1
+        exchange.advance_us(moment)
+        mids = {pair: exchange.mid(pair, moment) for pair in exchange.markets}
+        for desk in desks:
+            desk.observe_fills(exchange.records.fills, mids)
+        for index in due.get(moment, ()):
+            for request in desks[index].decide(moment, mids, exchange, rows):
+                exchange.submit_request(request, moment)
+        if moment in reports:
+            for desk in desks:
+                desk.report(moment, mids, exchange.ledger, every, rows)
+    for request in scripted[next_scripted:]:
+        exchange.submit_request(request, request.ts_us)
+    run = finish_exchange(venue)
+    return StrategyRun(
+        exchange=run,
+        strategy_log=_frame(rows.log, STRATEGY_LOG).sort("strategy_id", "seq"),
+        chaos_strategy_status=_frame(_status_rows(desks), CHAOS_STRATEGY_STATUS).sort(
+            "strategy_id", "ts"
+        ),
+        strategy_performance=_frame(rows.performance, STRATEGY_PERFORMANCE).sort(
+            "strategy_id", "asset", "ts"
+        ),
+    )
+
+
+def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, list[int]]:
+    due: dict[int, list[int]] = defaultdict(list)
+    for index, desk in enumerate(desks):
+        step = duration_us(desk.spec.every)
+        for low, high in desk.windows_us:
+            for moment in range(max(low, start_us), min(high, end_us), step):
+                due[moment].append(index)
+    return due
+
+
+def _status_rows(desks: list[Desk]) -> list[tuple[object, ...]]:
+    return [
+        (moment, desk.spec.id, desk.spec.kind, status)
+        for desk in desks
+        if desk.spec.chaos
+        for low, high in desk.windows_us
+        for moment, status in ((low, "on"), (high, "off"))
+    ]
+
+
+def _frame(rows: Sequence[tuple[object, ...]], schema: pl.Schema) -> pl.DataFrame:
+    """Rows whose UTC-microsecond columns are ints, as a frame of `schema`."""
+    if not rows:
+        return schema.to_frame()
+    columns = list(zip(*rows, strict=True))
+    series = [
+        utc_series(name, np.asarray(columns[i], dtype=np.int64))
+        if isinstance(dtype, pl.Datetime)
+        else pl.Series(name, columns[i], dtype=dtype)
+        for i, (name, dtype) in enumerate(schema.items())
+    ]
+    return pl.DataFrame(series)

@@ -1,0 +1,106 @@
+"""The desk's normal strategies: each trades on a signal and lets its OMS keep it within limits."""
+
+from statistics import fmean
+from typing import TypeVar
+
+import numpy as np
+
+from scenarios.model import TypedStrategy
+from scenarios.strategy_kinds import (
+    MeanReversionParams,
+    MomentumParams,
+    TriangularArbitrageParams,
+)
+from simulators.strategies.base import OrderIntent, View, split
+
+BPS = 1e-4
+T = TypeVar("T")
+
+
+def params_of(spec: TypedStrategy, expected: type[T]) -> T:
+    if not isinstance(spec.params, expected):
+        raise TypeError(f"strategy {spec.id!r}: params are not {expected.__name__}")
+    return spec.params
+
+
+def sell_within(view: View, pair: str, qty: float) -> float:
+    """Spot only: a sell is capped by the base the account holds."""
+    return min(qty, max(view.balance(split(pair)[0]), 0.0))
+
+
+class Momentum:
+    """Buys a market that rose more than `threshold_bps` over `lookback` decisions, sells one
+    that fell as much."""
+
+    def __init__(self, spec: TypedStrategy, rng: np.random.Generator) -> None:
+        self.p = params_of(spec, MomentumParams)
+        self.pair = spec.pairs[0]
+
+    def decide(self, now_us: int, view: View) -> list[OrderIntent]:
+        seen = view.history(self.pair, self.p.lookback + 1)
+        if len(seen) <= self.p.lookback:
+            return []
+        move = seen[-1] / seen[0] - 1
+        why = f"{move / BPS:+.1f} bps over {self.p.lookback} decisions"
+        if move > self.p.threshold_bps * BPS:
+            return [OrderIntent(self.pair, "buy", self.p.qty, f"trend up: {why}")]
+        qty = sell_within(view, self.pair, self.p.qty)
+        if move < -self.p.threshold_bps * BPS and qty > 0:
+            return [OrderIntent(self.pair, "sell", qty, f"trend down: {why}")]
+        return []
+
+
+class MeanReversion:
+    """Fades a price more than `threshold_bps` from its mean over `lookback` decisions."""
+
+    def __init__(self, spec: TypedStrategy, rng: np.random.Generator) -> None:
+        self.p = params_of(spec, MeanReversionParams)
+        self.pair = spec.pairs[0]
+
+    def decide(self, now_us: int, view: View) -> list[OrderIntent]:
+        seen = view.history(self.pair, self.p.lookback)
+        if len(seen) < self.p.lookback:
+            return []
+        gap = seen[-1] / fmean(seen) - 1
+        why = f"{gap / BPS:+.1f} bps from the {self.p.lookback}-decision mean"
+        if gap < -self.p.threshold_bps * BPS:
+            return [OrderIntent(self.pair, "buy", self.p.qty, f"below mean: {why}")]
+        qty = sell_within(view, self.pair, self.p.qty)
+        if gap > self.p.threshold_bps * BPS and qty > 0:
+            return [OrderIntent(self.pair, "sell", qty, f"above mean: {why}")]
+        return []
+
+
+class TriangularArbitrage:
+    """pairs [A/Q, B/Q, A/B]: when A/B strays from (A/Q)/(B/Q) by more than `threshold_bps`,
+    sells A where it is dear and buys it back where it is cheap, closing the triangle."""
+
+    def __init__(self, spec: TypedStrategy, rng: np.random.Generator) -> None:
+        self.p = params_of(spec, TriangularArbitrageParams)
+        self.aq, self.bq, self.ab = spec.pairs
+        (a, q), (b, q2), (a2, b2) = split(self.aq), split(self.bq), split(self.ab)
+        if q != q2 or a != a2 or b != b2:
+            raise ValueError(
+                f"strategy {spec.id!r}: triangular_arbitrage needs pairs [A/Q, B/Q, A/B], "
+                f"got {list(spec.pairs)}"
+            )
+
+    def decide(self, now_us: int, view: View) -> list[OrderIntent]:
+        implied = view.mid(self.aq) / view.mid(self.bq)
+        cross = view.mid(self.ab)
+        gap = cross / implied - 1
+        qty, leg = self.p.qty, self.p.qty * cross
+        why = f"cross {gap / BPS:+.1f} bps off implied {implied:.6g}"
+        if gap > self.p.threshold_bps * BPS:  # A dear in B: sell A for B, B for Q, Q for A
+            return [
+                OrderIntent(self.ab, "sell", qty, why),
+                OrderIntent(self.bq, "sell", leg, why),
+                OrderIntent(self.aq, "buy", qty, why),
+            ]
+        if gap < -self.p.threshold_bps * BPS:  # A cheap in B: the other way round
+            return [
+                OrderIntent(self.ab, "buy", qty, why),
+                OrderIntent(self.bq, "buy", leg, why),
+                OrderIntent(self.aq, "sell", qty, why),
+            ]
+        return []
