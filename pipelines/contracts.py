@@ -105,7 +105,7 @@ CONTRACTS: dict[str, TableContract] = {
             "audit", "venue_prices", sim.REFERENCE_PRICES, ("pair", "ts"), "ts", ("pair",)
         ),
         TableContract(
-            "audit", "exchange_chaos_events", venue.CHAOS_EVENTS, ("injection_id", "phase"), "ts"
+            "audit", "exchange_chaos_events", sim.CHAOS_EVENTS, ("injection_id", "phase"), "ts"
         ),
         TableContract("audit", "exchange_calibration", venue.CALIBRATION, ("pair",)),
         TableContract(
@@ -122,7 +122,7 @@ CONTRACTS: dict[str, TableContract] = {
         TableContract(
             "prod",
             "api_status",
-            venue.API_STATUS,
+            sim.API_STATUS,
             ("venue", "endpoint", "ts"),
             "ts",
             ("venue", "endpoint"),
@@ -144,7 +144,7 @@ CONTRACTS: dict[str, TableContract] = {
             "audit", "custodian_transfers", custody.TRANSFER_EVENTS, ("instruction_id", "ts"), "ts"
         ),
         TableContract(
-            "audit", "custodian_chaos_events", custody.CHAOS_EVENTS, ("injection_id", "phase"), "ts"
+            "audit", "custodian_chaos_events", sim.CHAOS_EVENTS, ("injection_id", "phase"), "ts"
         ),
         TableContract(
             "prod",

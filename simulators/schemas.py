@@ -105,3 +105,30 @@ FILLS = pl.Schema(
         "liquidity": pl.String(),
     }
 )
+
+# audit.*_chaos_events: each backdoor window opening (and closing, when it closes before the run
+# ends) on a venue, params as sorted JSON.
+CHAOS_EVENTS = pl.Schema(
+    {
+        "ts": UTC_US,
+        "venue": pl.String(),
+        "injection_id": pl.String(),
+        "kind": pl.String(),
+        "phase": pl.String(),
+        "params": pl.String(),
+    }
+)
+
+# prod.api_status: one row per poll of a venue API endpoint: ok, or the error the client got (such
+# a poll publishes no snapshot rows).
+API_STATUS = pl.Schema(
+    {
+        "ts": UTC_US,
+        "venue": pl.String(),
+        "endpoint": pl.String(),
+        "ok": pl.Boolean(),
+        "error": pl.String(),
+        "latency_ms": pl.Float64(),
+        "available_at": UTC_US,
+    }
+)

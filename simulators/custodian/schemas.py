@@ -7,7 +7,7 @@ value read back at its asset's decimals is exact.
 
 import polars as pl
 
-from simulators.schemas import ACCOUNT_BALANCES, ACCOUNT_TRUTH, UTC_US
+from simulators.schemas import ACCOUNT_BALANCES, ACCOUNT_TRUTH, API_STATUS, CHAOS_EVENTS, UTC_US
 
 # ---- inputs -------------------------------------------------------------------------------------
 
@@ -102,18 +102,6 @@ TRANSFER_EVENTS = pl.Schema(
     }
 )
 
-# Every chaos window's start and (when it closes before the run ends) end; params as sorted JSON.
-CHAOS_EVENTS = pl.Schema(
-    {
-        "ts": UTC_US,
-        "venue": pl.String(),
-        "injection_id": pl.String(),
-        "kind": pl.String(),
-        "phase": pl.String(),
-        "params": pl.String(),
-    }
-)
-
 # ---- prod (what the custodian's API showed a client) ---------------------------------------------
 
 # prod.settlements: one row per listed settlement per successful poll of the settlements endpoint;
@@ -128,19 +116,6 @@ SETTLEMENT_SNAPSHOTS = pl.Schema(
         "settled_amount": pl.Float64(),
         "status": pl.String(),
         "due_at": UTC_US,
-        "available_at": UTC_US,
-    }
-)
-
-# One row per poll per endpoint: ok, or the error a client got (no snapshot rows for that poll).
-API_STATUS = pl.Schema(
-    {
-        "ts": UTC_US,
-        "venue": pl.String(),
-        "endpoint": pl.String(),
-        "ok": pl.Boolean(),
-        "error": pl.String(),
-        "latency_ms": pl.Float64(),
         "available_at": UTC_US,
     }
 )

@@ -16,8 +16,8 @@ import polars as pl
 from scenarios.durations import format_duration
 from simulators.exchange.backdoors import LATENCY_SPIKE, Backdoors
 from simulators.exchange.config import ExchangeConfig
-from simulators.exchange.schemas import API_STATUS, PROD_FILLS, PROD_ORDERS
-from simulators.schemas import ACCOUNT_BALANCES
+from simulators.exchange.schemas import PROD_FILLS, PROD_ORDERS
+from simulators.schemas import ACCOUNT_BALANCES, API_STATUS
 from simulators.seeding import stream
 from simulators.time_grid import duration_us, utc_series
 

@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from simulators.exchange.schemas import CHAOS_EVENTS
+from simulators.schemas import CHAOS_EVENTS
 from simulators.time_grid import to_us, utc_series
 from simulators.venues.chaos import ChaosWindow
 

@@ -50,18 +50,6 @@ BOOK_LEVELS = pl.Schema(
     }
 )
 
-# audit.exchange_chaos_events: each backdoor window opening and closing, params as JSON.
-CHAOS_EVENTS = pl.Schema(
-    {
-        "ts": UTC_US,
-        "venue": pl.String(),
-        "injection_id": pl.String(),
-        "kind": pl.String(),
-        "phase": pl.String(),
-        "params": pl.String(),
-    }
-)
-
 # audit.exchange_calibration: how each pair's synthetic book was sized, as medians over the run.
 # match: exact | inverse | base | default (see README: "Calibration").
 CALIBRATION = pl.Schema(
@@ -81,17 +69,3 @@ PROD_ORDERS = pl.Schema({**ORDER_EVENTS, "available_at": UTC_US})
 
 # prod.exchange_fills: executions as the client's fill feed delivered them.
 PROD_FILLS = pl.Schema({**FILLS, "available_at": UTC_US})
-
-# prod.exchange_api_status: one row per balance poll. A failed poll (downtime, timeout) has
-# ok = false, an error such as "HTTP 503 Service Unavailable", and no balance snapshot.
-API_STATUS = pl.Schema(
-    {
-        "ts": UTC_US,
-        "venue": pl.String(),
-        "endpoint": pl.String(),
-        "ok": pl.Boolean(),
-        "error": pl.String(),
-        "latency_ms": pl.Float64(),
-        "available_at": UTC_US,
-    }
-)
