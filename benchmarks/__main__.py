@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from benchmarks.baseline_monitor import evaluate_per_tick
+from benchmarks.cosimulation import cosimulation_timing
 from benchmarks.exchange_matching import exchange_timings
 from benchmarks.timing import Timing, measure
 from correlator import score_scenario
@@ -74,7 +75,8 @@ def stage_timings() -> tuple[list[Timing], float]:
         lambda: evaluate_per_tick(window, account, start, window_end),
         repeats=3,
     )
-    return [*timings, baseline], timings[2].rate / baseline.rate
+    cosim = cosimulation_timing(scenario, reference, candles)
+    return [*timings, baseline, cosim], timings[2].rate / baseline.rate
 
 
 def cold_end_to_end() -> float:
