@@ -84,7 +84,7 @@ def from_time_on(grid: Grid, rows: pl.DataFrame, keys: list[str], since: str) ->
         return empty(keys)
     crossed = rows.select(*keys, VALUE, grid.bucket(pl.col(since)).alias("_since"))
     crossed = crossed.join(grid.times(), how="cross")
-    return crossed.filter(pl.col(TS) >= pl.col("_since")).drop("_since")
+    return crossed.filter(pl.col(TS) >= pl.col("_since")).select(*keys, TS, VALUE)
 
 
 def empty(keys: list[str]) -> pl.DataFrame:
