@@ -28,8 +28,8 @@ def render(results: pl.DataFrame, unexplained: pl.DataFrame, console: Console) -
             row["rule"],
             row["expected_severity"] or "any",
             "yes" if row["detected"] else "no",
-            _seconds(row["latency_s"]),
-            _seconds(row["sla_s"]),
+            duration_text(row["latency_s"]),
+            duration_text(row["sla_s"]),
             f"[{STATUS_STYLE.get(row['status'], '')}]{row['status']}[/]",
         )
     console.print(table)
@@ -66,7 +66,7 @@ def export(results: pl.DataFrame, path: Path) -> None:
     results.write_csv(path)
 
 
-def _seconds(value: float | None) -> str:
+def duration_text(value: float | None) -> str:
     if value is None:
         return "-"
     if abs(value) >= 3600:

@@ -146,7 +146,17 @@ VENUES = (
     ),
 )
 
-ALL = RISK_MONITOR + CORRELATOR + COORDINATOR + VENUES
+STRATEGIES = (
+    MetricSpec(
+        "strategy_pnl_usd",
+        "gauge",
+        "A strategy account's P&L in USD at venue mids since the strategy started, as the "
+        "desk's strategy API showed it.",
+        ("scenario", "strategy", "account"),
+    ),
+)
+
+ALL = RISK_MONITOR + CORRELATOR + COORDINATOR + VENUES + STRATEGIES
 BY_NAME = {m.name: m for m in ALL}
 
 

@@ -8,6 +8,7 @@ import polars as pl
 
 from pipelines.metrics import audit_series as audit
 from pipelines.metrics import risk_series as risk
+from pipelines.metrics import strategy_series as strategy
 from pipelines.metrics import venue_series as venue
 from pipelines.metrics.definitions import ALL, INSTANCE, MetricSpec
 from pipelines.metrics.grid import TS, VALUE, Grid
@@ -30,6 +31,7 @@ TABLES = (
     "audit.exchange_chaos_events",
     "audit.custodian_chaos_events",
     "prod.api_status",
+    "prod.strategy_performance",
 )
 DEFAULT_STEP = timedelta(seconds=60)
 
@@ -76,6 +78,7 @@ BUILDERS: dict[str, Builder] = {
         s,
     ),
     "venue_api_up": lambda g, t, s: venue.api_up(g, t["prod.api_status"], s),
+    "strategy_pnl_usd": lambda g, t, s: strategy.pnl(g, t["prod.strategy_performance"], s),
 }
 
 

@@ -1,0 +1,1 @@
+"""`riskproof report`: one self-contained HTML file of the runs in the lake."""
