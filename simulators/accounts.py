@@ -1,7 +1,7 @@
-"""Account balances: the truth (audit) and what a venue's balance API showed a poller (prod).
+"""Still balances, truth and polled snapshots, for callers without venues (the benchmarks).
 
-Balances hold still until the venue simulators arrive; the poller already reads the truth as of
-each poll, so trades will show up in the published snapshots without changing this code.
+The replay's balances come from the exchange and custodian simulators, which book every trade
+and settlement; this module keeps the venue-free path and the balance API's latency model.
 """
 
 from collections.abc import Sequence

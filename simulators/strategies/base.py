@@ -47,6 +47,11 @@ class View:
         """The mids seen at the last `n` decisions, now included, oldest first (fewer early on)."""
         return list(self.seen.get(pair, ()))[-n:]
 
+    def move(self, pair: str, lookback: int) -> float | None:
+        """The relative change of the mid over the last `lookback` decisions (None early on)."""
+        seen = self.history(pair, lookback + 1)
+        return None if len(seen) <= lookback else seen[-1] / seen[0] - 1
+
     def balance(self, asset: str) -> float:
         return self.balances.get(asset, 0.0)
 

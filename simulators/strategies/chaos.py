@@ -11,7 +11,7 @@ from scenarios.strategy_kinds import (
     VolatilityAmplifierParams,
 )
 from simulators.strategies.base import OrderIntent, View
-from simulators.strategies.normal import BPS, params_of, sell_within
+from simulators.strategies.normal import BPS, follow, params_of, sell_within
 
 
 class Runaway:
@@ -54,17 +54,11 @@ class VolatilityAmplifier:
         self.pair = spec.pairs[0]
 
     def decide(self, now_us: int, view: View) -> list[OrderIntent]:
-        seen = view.history(self.pair, self.p.lookback + 1)
-        if len(seen) <= self.p.lookback:
+        move = view.move(self.pair, self.p.lookback)
+        if move is None:
             return []
-        move = seen[-1] / seen[0] - 1
         why = f"chasing {move / BPS:+.1f} bps"
-        if move > self.p.threshold_bps * BPS:
-            return [OrderIntent(self.pair, "buy", self.p.qty, why)]
-        qty = sell_within(view, self.pair, self.p.qty)
-        if move < -self.p.threshold_bps * BPS and qty > 0:
-            return [OrderIntent(self.pair, "sell", qty, why)]
-        return []
+        return follow(view, self.pair, move, self.p.threshold_bps, self.p.qty, (why, why))
 
 
 class CorrelationBreaker:

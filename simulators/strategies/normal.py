@@ -28,6 +28,18 @@ def sell_within(view: View, pair: str, qty: float) -> float:
     return min(qty, max(view.balance(split(pair)[0]), 0.0))
 
 
+def follow(
+    view: View, pair: str, move: float, threshold_bps: float, qty: float, why: tuple[str, str]
+) -> list[OrderIntent]:
+    """Buy a move up past the threshold, sell (what is held) a move down past it."""
+    if move > threshold_bps * BPS:
+        return [OrderIntent(pair, "buy", qty, why[0])]
+    held = sell_within(view, pair, qty)
+    if move < -threshold_bps * BPS and held > 0:
+        return [OrderIntent(pair, "sell", held, why[1])]
+    return []
+
+
 class Momentum:
     """Buys a market that rose more than `threshold_bps` over `lookback` decisions, sells one
     that fell as much."""
@@ -37,17 +49,12 @@ class Momentum:
         self.pair = spec.pairs[0]
 
     def decide(self, now_us: int, view: View) -> list[OrderIntent]:
-        seen = view.history(self.pair, self.p.lookback + 1)
-        if len(seen) <= self.p.lookback:
+        move = view.move(self.pair, self.p.lookback)
+        if move is None:
             return []
-        move = seen[-1] / seen[0] - 1
         why = f"{move / BPS:+.1f} bps over {self.p.lookback} decisions"
-        if move > self.p.threshold_bps * BPS:
-            return [OrderIntent(self.pair, "buy", self.p.qty, f"trend up: {why}")]
-        qty = sell_within(view, self.pair, self.p.qty)
-        if move < -self.p.threshold_bps * BPS and qty > 0:
-            return [OrderIntent(self.pair, "sell", qty, f"trend down: {why}")]
-        return []
+        return follow(view, self.pair, move, self.p.threshold_bps, self.p.qty,
+                      (f"trend up: {why}", f"trend down: {why}"))  # fmt: skip
 
 
 class MeanReversion:

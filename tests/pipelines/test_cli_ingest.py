@@ -2,7 +2,6 @@
 against the local Binance and CoinGecko stand-ins, and candle files the tests write themselves."""
 
 import gzip
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from tests.integration.ingest.servers import (
     BinanceServer,
     CoinGeckoServer,
     expected_ohlcv,
-    serving,
 )
 
 KLINES = "/api/v3/klines"
@@ -36,20 +34,6 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                  "COINGECKO_DEMO_API_KEY"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return tmp_path / "data"
-
-
-@pytest.fixture
-def binance() -> Iterator[BinanceServer]:
-    with serving(BinanceServer()) as server:
-        assert isinstance(server, BinanceServer)
-        yield server
-
-
-@pytest.fixture
-def coingecko() -> Iterator[CoinGeckoServer]:
-    with serving(CoinGeckoServer()) as server:
-        assert isinstance(server, CoinGeckoServer)
-        yield server
 
 
 def riskproof(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> Result:

@@ -1,7 +1,6 @@
 """Ingest against local Binance, Bybit and CoinGecko servers: the real ccxt and pycoingecko."""
 
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -28,7 +27,6 @@ from tests.integration.ingest.servers import (
     coingecko_point,
     expected_ohlcv,
     kline,
-    serving,
 )
 
 START = datetime(2022, 5, 7, tzinfo=UTC)
@@ -53,27 +51,6 @@ BINANCE = Venue(
 )
 BYBIT = Venue("bybit", {"BTC/USDT": "BTCUSDT", "ETH/USDC": "ETHUSDC"}, bybit_kline)
 SYMBOLS = BINANCE.ids
-
-
-@pytest.fixture
-def binance() -> Iterator[BinanceServer]:
-    with serving(BinanceServer()) as server:
-        assert isinstance(server, BinanceServer)
-        yield server
-
-
-@pytest.fixture
-def bybit() -> Iterator[BybitServer]:
-    with serving(BybitServer()) as server:
-        assert isinstance(server, BybitServer)
-        yield server
-
-
-@pytest.fixture
-def coingecko() -> Iterator[CoinGeckoServer]:
-    with serving(CoinGeckoServer()) as server:
-        assert isinstance(server, CoinGeckoServer)
-        yield server
 
 
 def ms(moment: datetime) -> int:
