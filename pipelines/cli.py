@@ -16,8 +16,9 @@ from pipelines.ingest.cli import data_group, ingest
 from pipelines.metrics.cli import metrics as export_metrics_command
 from pipelines.monitor_cli import monitor
 from pipelines.report.cli import report
-from pipelines.resources.catalog import ScenarioCatalog, read_scenario
+from pipelines.resources.catalog import ScenarioCatalog, read_scenarios
 from scenarios import ScenarioError, ValidScenario
+from scenarios.compose import family_of
 
 
 @click.group()
@@ -57,6 +58,7 @@ def run(data_dir: Path, targets: tuple[str, ...], seed: int | None, workers: int
     from pipelines.definitions import build_definitions
     from pipelines.runner import default_workers, replay, replay_in_parallel
     from pipelines.scorecard import export, render
+    from pipelines.sweeps import export_sweeps, render_sweeps, sweep_tables
 
     started = time.perf_counter()
     ids = [s.id for s in scenarios]
@@ -89,8 +91,12 @@ def run(data_dir: Path, targets: tuple[str, ...], seed: int | None, workers: int
     results, unexplained = _read_results(lake_dir, [o.scenario_id for o in outcomes if o.success])
     if results.height:
         render(results, unexplained, console)
+    sweeps = sweep_tables(scenarios, results)
+    render_sweeps(sweeps, console)
     export_path = data_dir / "exports" / "scorecard.csv"
     export(results, export_path)
+    for path in export_sweeps(sweeps, data_dir / "exports" / "sweeps"):
+        console.print(f"  sweep      {rel(path)}")
     elapsed = time.perf_counter() - started
     console.print(
         f"{len(outcomes)} scenario(s) in {elapsed:.1f} s\n"
@@ -113,8 +119,10 @@ def scenarios() -> None:
 def list_scenarios() -> None:
     """The scenario library, one line each."""
     for path in ScenarioCatalog().library_paths():
-        scenario = read_scenario(path)
-        console.print(f"[bold]{scenario.id:<22}[/] {scenario.spec.title}")
+        variants = read_scenarios(path)
+        title = variants[0].spec.title
+        sweep = f" [dim]({len(variants)} variants)[/]" if variants[0].variant else ""
+        console.print(f"[bold]{path.stem:<22}[/] {title}{sweep}")
 
 
 @scenarios.command()
@@ -124,13 +132,14 @@ def validate(paths: tuple[Path, ...]) -> None:
     bad = 0
     for path in paths:
         try:
-            scenario = read_scenario(path)
+            variants = read_scenarios(path)
         except ScenarioError as error:
             bad += 1
             for line in error.lines():
                 errors.print(f"[red]error[/] {line}", highlight=False)
             continue
-        console.print(f"[green]ok[/] {path}: {scenario.id}", highlight=False)
+        ids = ", ".join(s.id for s in variants)
+        console.print(f"[green]ok[/] {path}: {ids}", highlight=False)
     sys.exit(1 if bad else 0)
 
 
@@ -162,7 +171,9 @@ def _resolve(catalog: ScenarioCatalog, targets: tuple[str, ...]) -> list[ValidSc
             if target.endswith((".yaml", ".yml")) or path.exists():
                 if not path.exists():
                     raise click.UsageError(f"{target}: no such file")
-                found.append(catalog.admit(path))
+                found.extend(catalog.admit(path))
+            elif family_of(target) == target:
+                found.extend(catalog.expand(target))
             else:
                 found.append(catalog.load(target))
         except ScenarioError as error:

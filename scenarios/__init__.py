@@ -1,7 +1,7 @@
 """The test coordinator: scenario files, their validation, and the injection timeline."""
 
 from scenarios.errors import Problem, ScenarioError
-from scenarios.loader import ValidScenario, load_scenario
+from scenarios.loader import ValidScenario, load_scenario, load_scenarios
 from scenarios.model import SEVERITY_RANK, Scenario, TypedInjection
 from scenarios.timeline import INJECTIONS, injection_timeline
 
@@ -15,4 +15,5 @@ __all__ = [
     "ValidScenario",
     "injection_timeline",
     "load_scenario",
+    "load_scenarios",
 ]

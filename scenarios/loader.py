@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from scenarios.compose import BaseResolver, expand_matrix, resolve_extends
 from scenarios.errors import Problem, ScenarioError, format_loc
 from scenarios.injections import KINDS
 from scenarios.model import (
@@ -24,6 +25,8 @@ from scenarios.strategy_checks import check_strategies
 from scenarios.universe import ASSETS, PERPETUALS, QUOTE_CURRENCY, STABLECOINS, split_pair
 
 MAX_BYTES = 1_000_000
+# Anchors and aliases are YAML's own reuse; a few are handy, thousands are an alias bomb.
+MAX_ALIASES = 100
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class ValidScenario:
     injections: tuple[TypedInjection, ...]
     source: str
     strategies: tuple[TypedStrategy, ...] = ()
+    variant: tuple[tuple[str, Any], ...] = ()
 
     @property
     def id(self) -> str:
@@ -49,11 +53,53 @@ class ValidScenario:
         return next(i for i in self.injections if i.id == injection_id)
 
 
-def load_scenario(text: str, source: str, known_rules: Iterable[str]) -> ValidScenario:
-    """Parse and validate one scenario file's text; `source` names it in every message."""
-    raw = _parse_yaml(text, source)
+def load_scenario(
+    text: str, source: str, known_rules: Iterable[str], resolve: BaseResolver | None = None
+) -> ValidScenario:
+    """Parse and validate one scenario file's text; `source` names it in every message.
+    `resolve` finds the base of an `extends:`; a file with a `matrix:` is refused here."""
+    scenarios = load_scenarios(text, source, known_rules, resolve)
+    if len(scenarios) != 1:
+        raise ScenarioError(
+            source,
+            [Problem("matrix", f"expands into {len(scenarios)} scenarios; load them all")],
+        )
+    return scenarios[0]
+
+
+def load_scenarios(
+    text: str, source: str, known_rules: Iterable[str], resolve: BaseResolver | None = None
+) -> list[ValidScenario]:
+    """Every scenario a file declares: itself, or one per combination of its matrix."""
+    document = resolve_extends(_parse_yaml(text, source), source, _parse_yaml, resolve)
+    rules = frozenset(known_rules)
+    scenarios: list[ValidScenario] = []
+    problems: list[Problem] = []
+    for variant in expand_matrix(document, source):
+        try:
+            scenarios.append(_validate(variant.document, source, rules, variant.values))
+        except ScenarioError as error:
+            suffix = _matrix_suffix(variant.values)
+            problems += [Problem(p.path, p.message + suffix) for p in error.problems]
+    if problems:
+        raise ScenarioError(source, list(dict.fromkeys(problems)))
+    return scenarios
+
+
+def _matrix_suffix(values: tuple[tuple[str, Any], ...]) -> str:
+    if not values:
+        return ""
+    return " (with matrix " + ", ".join(f"{path}={value!r}" for path, value in values) + ")"
+
+
+def _validate(
+    raw: dict[str, Any],
+    source: str,
+    known_rules: frozenset[str],
+    variant: tuple[tuple[str, Any], ...],
+) -> ValidScenario:
     try:
-        spec = Scenario.model_validate(raw, context={"known_rules": frozenset(known_rules)})
+        spec = Scenario.model_validate(raw, context={"known_rules": known_rules})
     except ValidationError as error:
         problems = [_problem(e) for e in error.errors()]
         raise ScenarioError(source, problems) from None
@@ -65,19 +111,36 @@ def load_scenario(text: str, source: str, known_rules: Iterable[str]) -> ValidSc
     if problems:
         raise ScenarioError(source, problems)
     return ValidScenario(
-        spec=spec, injections=tuple(injections), source=source, strategies=tuple(strategies)
+        spec=spec,
+        injections=tuple(injections),
+        source=source,
+        strategies=tuple(strategies),
+        variant=variant,
     )
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """Safe YAML (no tags that build objects) that also refuses alias bombs."""
+
+    aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (an alias bomb?)")
+        return super().compose_node(parent, index)
 
 
 def _parse_yaml(text: str, source: str) -> dict[str, Any]:
     if len(text.encode()) > MAX_BYTES:
         raise ScenarioError(source, [Problem("", f"file is larger than {MAX_BYTES} bytes")])
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or "not valid YAML"
+        problem = getattr(error, "problem", None) or str(error) or "not valid YAML"
         raise ScenarioError(source, [Problem("", f"{where}{problem}")]) from None
     if not isinstance(raw, dict):
         raise ScenarioError(source, [Problem("", "expected a mapping of scenario fields")])

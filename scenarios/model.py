@@ -246,8 +246,21 @@ class Expectation(Strict):
     )
 
 
+MatrixValue = str | int | float | bool
+
+
 class Scenario(Strict):
     id: Identifier
+    extends: str | None = Field(
+        default=None,
+        description="a base scenario (library id or path relative to this file) merged under "
+        "this one: mappings by key, lists of items with an id by id",
+    )
+    matrix: dict[str, Annotated[list[MatrixValue], Field(min_length=1)]] | None = Field(
+        default=None,
+        description="field paths (lists addressed by item id, e.g. injections.crash.params.drop) "
+        "to the values to sweep: one scenario per combination",
+    )
     title: str
     description: str = ""
     seed: Annotated[int, Field(ge=0)] = 0

@@ -8,17 +8,30 @@ from dagster import ConfigurableResource
 
 from pipelines.project import LIBRARY_DIR, USER_SCENARIOS_DIR
 from risk_monitor import RULE_NAMES
-from scenarios import Problem, ScenarioError, ValidScenario, load_scenario
+from scenarios import Problem, ScenarioError, ValidScenario, load_scenario, load_scenarios
+from scenarios.compose import BaseResolver, family_of
+
+
+def read_scenarios(path: Path, resolve: BaseResolver | None = None) -> list[ValidScenario]:
+    """Validate one scenario file: itself, or every variant of its matrix. Its name must be
+    `<id>.yaml` so an id always finds its file."""
+    return load_scenarios(_read_text(path), str(path), RULE_NAMES, resolve or _standalone)
 
 
 def read_scenario(path: Path) -> ValidScenario:
-    """Validate one scenario file; its name must be `<id>.yaml` so an id always finds its file."""
-    source = str(path)
+    """Validate one single-scenario file (bases of `extends` from the library)."""
+    return load_scenario(_read_text(path), str(path), RULE_NAMES, _standalone)
+
+
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(source, [Problem("", f"cannot read file: {error}")]) from None
-    return load_scenario(text, source, RULE_NAMES)
+        raise ScenarioError(str(path), [Problem("", f"cannot read file: {error}")]) from None
+
+
+def _standalone(name: str, child_source: str) -> tuple[str, str]:
+    return ScenarioCatalog().resolve_base(name, child_source)
 
 
 class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
@@ -29,45 +42,77 @@ class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
     def library_paths(self) -> list[Path]:
         return sorted(Path(self.library_dir).glob("*.yaml"))
 
+    def files(self) -> list[Path]:
+        """Every scenario file, library first; a user file of a library id is the library's."""
+        library = self.library_paths()
+        names = {p.name for p in library}
+        user = sorted(p for p in Path(self.user_dir).glob("*.yaml") if p.name not in names)
+        return library + user
+
     def ids(self) -> list[str]:
-        found = {p.stem for p in self.library_paths()}
-        found |= {p.stem for p in Path(self.user_dir).glob("*.yaml")}
-        return sorted(found)
+        """Every runnable scenario id, matrix files expanded into their variants."""
+        return sorted(s.id for path in self.files() for s in self.expand(path.stem))
 
     def path_for(self, scenario_id: str) -> Path:
+        family = family_of(scenario_id)
         for directory in (Path(self.library_dir), Path(self.user_dir)):
-            candidate = directory / f"{scenario_id}.yaml"
+            candidate = directory / f"{family}.yaml"
             if candidate.exists():
                 return candidate
-        known = ", ".join(self.ids()) or "none"
-        raise KeyError(f"no scenario {scenario_id!r} in the library or data/scenarios ({known})")
+        known = ", ".join(p.stem for p in self.files()) or "none"
+        raise KeyError(f"no scenario {family!r} in the library or data/scenarios ({known})")
+
+    def resolve_base(self, name: str, child_source: str) -> tuple[str, str]:
+        """The base an `extends:` names: a path relative to the extending file, else an id."""
+        relative = Path(child_source).parent / name
+        path = relative if name.endswith((".yaml", ".yml")) and relative.exists() else None
+        path = path or self.path_for(Path(name).stem if name.endswith(".yaml") else name)
+        return _read_text(path), str(path)
+
+    def expand(self, name: str) -> list[ValidScenario]:
+        """The scenarios a file id stands for (its matrix variants), each named by its id."""
+        path = self.path_for(name)
+        scenarios = read_scenarios(path, self.resolve_base)
+        if family_of(scenarios[0].id) != path.stem:
+            raise ScenarioError(
+                str(path), [Problem("id", f"must match the file name {path.stem!r}")]
+            )
+        return [self._seeded(s) for s in scenarios]
 
     def load(self, scenario_id: str) -> ValidScenario:
-        scenario = read_scenario(self.path_for(scenario_id))
-        if scenario.id != scenario_id:
-            raise ScenarioError(
-                scenario.source, [Problem("id", f"must match the file name {scenario_id!r}")]
-            )
-        if self.seed_override is not None:
-            spec = scenario.spec.model_copy(update={"seed": self.seed_override})
-            return replace(scenario, spec=spec)
-        return scenario
+        for scenario in self.expand(family_of(scenario_id)):
+            if scenario.id == scenario_id:
+                return scenario
+        path = self.path_for(scenario_id)
+        raise KeyError(f"{path} declares no scenario {scenario_id!r}")
 
-    def admit(self, path: Path) -> ValidScenario:
+    def _seeded(self, scenario: ValidScenario) -> ValidScenario:
+        if self.seed_override is None:
+            return scenario
+        return replace(scenario, spec=scenario.spec.model_copy(update={"seed": self.seed_override}))
+
+    def admit(self, path: Path) -> list[ValidScenario]:
         """Validate a scenario file from anywhere and keep a copy under data/scenarios, so its
-        partition can be rerun, inspected in the UI and cited as evidence later."""
-        scenario = read_scenario(path)
-        library_twin = Path(self.library_dir) / f"{scenario.id}.yaml"
+        partitions can be rerun, inspected in the UI and cited as evidence later. A base it
+        extends by path is kept beside it, so the copy resolves it by id."""
+        scenarios = read_scenarios(path, self.resolve_base)
+        family = family_of(scenarios[0].id)
+        if family != path.stem:
+            raise ScenarioError(str(path), [Problem("id", f"must match the file name {family!r}")])
+        library_twin = Path(self.library_dir) / f"{family}.yaml"
         if library_twin.exists() and library_twin.resolve() != path.resolve():
             if library_twin.read_bytes() != path.read_bytes():
                 raise ScenarioError(
                     str(path),
-                    [Problem("id", f"{scenario.id!r} already names {library_twin}; rename it")],
+                    [Problem("id", f"{family!r} already names {library_twin}; rename it")],
                 )
-            return scenario
+            return scenarios
         if path.resolve().parent != Path(self.library_dir).resolve():
-            target = Path(self.user_dir) / f"{scenario.id}.yaml"
+            base = scenarios[0].spec.extends
+            if base is not None and (path.parent / base).is_file():
+                self.admit(path.parent / base)
+            target = Path(self.user_dir) / f"{family}.yaml"
             target.parent.mkdir(parents=True, exist_ok=True)
             if path.resolve() != target.resolve():
                 shutil.copyfile(path, target)
-        return scenario
+        return scenarios

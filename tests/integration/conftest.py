@@ -20,7 +20,11 @@ Replayer = Callable[[Path, list[Path | str]], list[ReplayOutcome]]
 def replay_into(data_dir: Path, targets: list[Path | str]) -> list[ReplayOutcome]:
     """Admit scenario files like the CLI does, then replay them in an ephemeral instance."""
     catalog = ScenarioCatalog(user_dir=str(data_dir / "scenarios"))
-    ids = [catalog.admit(t).id if isinstance(t, Path) else t for t in targets]
+    ids = [
+        s.id
+        for t in targets
+        for s in (catalog.admit(t) if isinstance(t, Path) else [catalog.load(t)])
+    ]
     with DagsterInstance.ephemeral() as instance:
         outcomes = replay(build_definitions(data_dir), instance, ids)
     for outcome in outcomes:
