@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from risk_monitor import RULE_NAMES
-from scenarios import ScenarioError, injection_timeline, load_scenario
+from scenarios import ScenarioError, injection_timeline, load_scenario, load_scenarios
+from scenarios.compose import family_of
 
 RULES = ("portfolio_drawdown", "stablecoin_depeg")
 LIBRARY = Path(__file__).parents[3] / "scenarios" / "library"
@@ -37,8 +38,13 @@ def errors_of(text: str) -> list[str]:
 
 @pytest.mark.parametrize("path", sorted(LIBRARY.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_library_scenario_validates_and_is_named_by_its_id(path: Path) -> None:
-    scenario = load_scenario(path.read_text(), str(path), RULE_NAMES)
-    assert scenario.id == path.stem
+    scenarios = load_scenarios(path.read_text(), str(path), RULE_NAMES, library_base)
+    assert {family_of(s.id) for s in scenarios} == {path.stem}
+
+
+def library_base(name: str, child_source: str) -> tuple[str, str]:
+    path = LIBRARY / f"{name}.yaml"
+    return path.read_text(), str(path)
 
 
 def test_valid_scenario_resolves_times_and_defaults() -> None:
