@@ -17,8 +17,8 @@ from pipelines.metrics.cli import metrics as export_metrics_command
 from pipelines.monitor_cli import monitor
 from pipelines.report.cli import report
 from pipelines.resources.catalog import ScenarioCatalog, read_scenarios
+from pipelines.scenario_schema import PUBLISHED, schema_text
 from scenarios import ScenarioError, ValidScenario
-from scenarios.compose import family_of
 
 
 @click.group()
@@ -136,11 +136,22 @@ def validate(paths: tuple[Path, ...]) -> None:
         except ScenarioError as error:
             bad += 1
             for line in error.lines():
-                errors.print(f"[red]error[/] {line}", highlight=False)
+                errors.print(f"[red]error[/] {line}", highlight=False, soft_wrap=True)
             continue
         ids = ", ".join(s.id for s in variants)
         console.print(f"[green]ok[/] {path}: {ids}", highlight=False)
     sys.exit(1 if bad else 0)
+
+
+@scenarios.command()
+@click.option("--write", is_flag=True, help=f"Write it to {rel(PUBLISHED)} instead of stdout.")
+def schema(write: bool) -> None:
+    """The JSON Schema of scenario files (for editors; the validator enforces the same)."""
+    if write:
+        PUBLISHED.write_text(schema_text(), encoding="utf-8")
+        console.print(f"wrote {rel(PUBLISHED)}")
+    else:
+        click.echo(schema_text(), nl=False)
 
 
 @scenarios.command()
@@ -166,23 +177,15 @@ def _resolve(catalog: ScenarioCatalog, targets: tuple[str, ...]) -> list[ValidSc
     found: list[ValidScenario] = []
     problems: list[str] = []
     for target in targets or tuple(p.stem for p in catalog.library_paths()):
-        path = Path(target)
         try:
-            if target.endswith((".yaml", ".yml")) or path.exists():
-                if not path.exists():
-                    raise click.UsageError(f"{target}: no such file")
-                found.extend(catalog.admit(path))
-            elif family_of(target) == target:
-                found.extend(catalog.expand(target))
-            else:
-                found.append(catalog.load(target))
+            found.extend(catalog.target(target))
         except ScenarioError as error:
             problems.extend(error.lines())
         except KeyError as error:
             problems.append(str(error.args[0]))
     if problems:
         for line in problems:
-            errors.print(f"[red]error[/] {line}", highlight=False)
+            errors.print(f"[red]error[/] {line}", highlight=False, soft_wrap=True)
         sys.exit(2)
     return found
 

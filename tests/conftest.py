@@ -6,6 +6,9 @@ import pytest
 
 from tests.integration.ingest.servers import BinanceServer, BybitServer, CoinGeckoServer, serving
 
+# pytester runs a user's own test file against the installed riskproof plugin.
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture
 def binance() -> Iterator[BinanceServer]:

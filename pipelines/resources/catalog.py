@@ -8,19 +8,27 @@ from dagster import ConfigurableResource
 
 from pipelines.project import LIBRARY_DIR, USER_SCENARIOS_DIR
 from risk_monitor import RULE_NAMES
-from scenarios import Problem, ScenarioError, ValidScenario, load_scenario, load_scenarios
+from scenarios import Problem, ScenarioError, ValidScenario, load_scenarios
 from scenarios.compose import BaseResolver, family_of
 
 
 def read_scenarios(path: Path, resolve: BaseResolver | None = None) -> list[ValidScenario]:
     """Validate one scenario file: itself, or every variant of its matrix. Its name must be
     `<id>.yaml` so an id always finds its file."""
-    return load_scenarios(_read_text(path), str(path), RULE_NAMES, resolve or _standalone)
+    scenarios = load_scenarios(_read_text(path), str(path), RULE_NAMES, resolve or _standalone)
+    family = family_of(scenarios[0].id)
+    if family != path.stem:
+        raise ScenarioError(str(path), [Problem("id", f"must match the file name {path.stem!r}")])
+    return scenarios
 
 
 def read_scenario(path: Path) -> ValidScenario:
     """Validate one single-scenario file (bases of `extends` from the library)."""
-    return load_scenario(_read_text(path), str(path), RULE_NAMES, _standalone)
+    scenarios = read_scenarios(path)
+    if len(scenarios) != 1:
+        count = f"expands into {len(scenarios)} scenarios; name one by id"
+        raise ScenarioError(str(path), [Problem("matrix", count)])
+    return scenarios[0]
 
 
 def _read_text(path: Path) -> str:
@@ -71,12 +79,7 @@ class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
 
     def expand(self, name: str) -> list[ValidScenario]:
         """The scenarios a file id stands for (its matrix variants), each named by its id."""
-        path = self.path_for(name)
-        scenarios = read_scenarios(path, self.resolve_base)
-        if family_of(scenarios[0].id) != path.stem:
-            raise ScenarioError(
-                str(path), [Problem("id", f"must match the file name {path.stem!r}")]
-            )
+        scenarios = read_scenarios(self.path_for(name), self.resolve_base)
         return [self._seeded(s) for s in scenarios]
 
     def load(self, scenario_id: str) -> ValidScenario:
@@ -85,6 +88,18 @@ class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
                 return scenario
         path = self.path_for(scenario_id)
         raise KeyError(f"{path} declares no scenario {scenario_id!r}")
+
+    def target(self, target: str) -> list[ValidScenario]:
+        """What a user names on the command line: a YAML path (admitted), a file id (every
+        variant of its matrix) or one scenario id."""
+        path = Path(target)
+        if target.endswith((".yaml", ".yml")) or path.exists():
+            if not path.is_file():
+                raise ScenarioError(target, [Problem("", "no such file")])
+            return self.admit(path)
+        if family_of(target) == target:
+            return self.expand(target)
+        return [self.load(target)]
 
     def _seeded(self, scenario: ValidScenario) -> ValidScenario:
         if self.seed_override is None:
@@ -97,8 +112,6 @@ class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
         extends by path is kept beside it, so the copy resolves it by id."""
         scenarios = read_scenarios(path, self.resolve_base)
         family = family_of(scenarios[0].id)
-        if family != path.stem:
-            raise ScenarioError(str(path), [Problem("id", f"must match the file name {family!r}")])
         library_twin = Path(self.library_dir) / f"{family}.yaml"
         if library_twin.exists() and library_twin.resolve() != path.resolve():
             if library_twin.read_bytes() != path.read_bytes():
