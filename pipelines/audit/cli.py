@@ -10,15 +10,16 @@ import polars as pl
 from rich.table import Table
 
 from correlator.coverage import coverage_summary
+from correlator.coverage_matrix import coverage_gaps, coverage_matrix
 from correlator.otlp import to_otlp
 from pipelines.audit.ground_truth_export import export_ground_truth, write_text
 from pipelines.audit.reading import stored_scenarios
 from pipelines.cli_output import console, errors, rel
 from pipelines.resources.lake import Lake, MissingPartitionError
+from risk_monitor import RULE_NAMES
 from scenarios import ScenarioError
 from scenarios.durations import parse_duration
-
-CELL = {True: "yes", False: "no", None: "-"}
+from scenarios.injections import KINDS
 
 
 def _duration(text: str) -> timedelta:
@@ -67,19 +68,35 @@ def coverage(data_dir: Path) -> None:
         errors.print(f"[red]error[/] no audit.coverage in {rel(lake_dir)}: `riskproof run` first")
         sys.exit(1)
     rows = Lake(root=str(lake_dir)).read_stored("audit", "coverage", ids)
-    summary = coverage_summary(rows, rows.get_column("rule").unique().to_list())
-    console.print(_coverage_table(summary))
+    summary = coverage_summary(rows, RULE_NAMES)
+    matrix = coverage_matrix(rows, RULE_NAMES, KINDS)
+    console.print(_matrix_table(matrix, len(ids)))
+    console.print(
+        "  cell: severities validated (L M H C); lower-case with ! = tested and failed; "
+        "empty = untested",
+        highlight=False,
+    )
+    gaps = coverage_gaps(rows, RULE_NAMES, KINDS)
+    console.print(f"[bold]Gaps ({len(gaps)}):[/]" if gaps else "[bold green]No gaps.[/]")
+    for gap in gaps:
+        console.print(f"  - {gap}", highlight=False)
     path = data_dir / "exports" / "coverage.csv"
     write_text(path, summary.write_csv())
-    console.print(f"  coverage  {rel(path)}")
+    matrix_path = data_dir / "exports" / "coverage_matrix.csv"
+    write_text(matrix_path, matrix.write_csv())
+    console.print(f"  coverage  {rel(path)}, {rel(matrix_path)}")
 
 
-def _coverage_table(summary: pl.DataFrame) -> Table:
-    table = Table(title="riskproof coverage", header_style="bold")
-    for column in summary.columns:
-        table.add_column(column)
-    for row in summary.iter_rows():
-        table.add_row(*(CELL.get(v, str(v)) if isinstance(v, bool | None) else str(v) for v in row))
+def _matrix_table(matrix: pl.DataFrame, runs: int) -> Table:
+    table = Table(
+        title=f"riskproof coverage: rules x injection kinds ({runs} run(s))", header_style="bold"
+    )
+    table.add_column("injection kind", no_wrap=True)
+    rules = matrix["rule"].to_list()
+    for rule in rules:
+        table.add_column(rule.replace("_", " "), justify="center", overflow="fold")
+    for kind in matrix.columns[1:]:
+        table.add_row(kind, *(cell or "" for cell in matrix[kind].to_list()))
     return table
 
 

@@ -4,9 +4,13 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+from click.testing import CliRunner
 
+from pipelines.cli import main
 from pipelines.contracts import CONTRACTS
 from pipelines.resources.catalog import ScenarioCatalog
+from pipelines.resources.lake import Lake
+from pipelines.sweeps import sweep_tables
 from tests.integration.conftest import lake_table
 
 CRISES = ("crisis_2021_05_19", "crisis_terra_luna", "crisis_celsius")
@@ -62,3 +66,31 @@ def test_warehouse_answers_sql_over_every_table(library_run: Path) -> None:
         assert [s for (s,) in statuses] == sorted(ScenarioCatalog().ids())
         early = db.sql("select count(*) from prod.market_ticks where available_at < ts").fetchone()
         assert early == (0,)
+
+
+def test_coverage_prints_the_matrix_and_the_gaps_of_the_library(library_run: Path) -> None:
+    result = CliRunner().invoke(main, ["--data-dir", str(library_run), "coverage"])
+    assert result.exit_code == 0, result.output
+    assert "rules x injection kinds" in result.output
+    matrix = pl.read_csv(library_run / "exports" / "coverage_matrix.csv")
+    cells = {r["rule"]: r for r in matrix.iter_rows(named=True)}
+    assert cells["portfolio_drawdown"]["crash"] == "H"
+    assert cells["stablecoin_depeg"]["depeg"] == "H"
+    assert cells["stablecoin_depeg"]["market:depeg"] == "H"
+    assert "injection kind crash:" not in result.output
+    assert "rule portfolio_drawdown:" not in result.output
+
+
+def test_a_matrix_sweep_tabulates_latency_against_crash_size(library_run: Path) -> None:
+    variants = ScenarioCatalog().expand("crash_sweep")
+    ids = [v.id for v in variants]
+    results = Lake(root=str(library_run / "lake")).read_stored("audit", "scenario_results", ids)
+    sweep = sweep_tables(variants, results)["crash_sweep"].filter(
+        pl.col("expectation_id") == "drawdown_breach"
+    )
+    drops = sweep["drop"].to_list()
+    assert drops == sorted(drops)
+    assert len(drops) == 5
+    assert sweep["detected"].all()
+    # a bigger crash takes the desk through its breach level sooner after the crash begins
+    assert sweep["since_injection_s"].is_sorted(descending=True)
