@@ -9,7 +9,10 @@ PROMETHEUS_DIR := .tools/prometheus
 PROMTOOL := $(PROMETHEUS_DIR)/usr/bin/promtool
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: run test lint ui bench clean
+.PHONY: run run-all test lint ui bench clean
+# A representative slice of the library, one scenario per failure family, replayed in about a
+# minute; `make run-all` replays every library scenario (matrix sweeps expanded).
+SCENARIOS ?= market_crash usdt_depeg settlement_failure price_divergence strategy_malfunction crisis_terra_luna
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -26,6 +29,9 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	touch $@
 
 run: $(VENV)/.synced
+	$(BIN)/riskproof run $(SCENARIOS)
+
+run-all: $(VENV)/.synced
 	$(BIN)/riskproof run
 
 lint: $(VENV)/.synced

@@ -144,6 +144,14 @@ def validate(paths: tuple[Path, ...]) -> None:
 
 
 @scenarios.command()
+def kinds() -> None:
+    """Every registered injection kind: its target, parameters and what makes it material."""
+    from pipelines.kinds_table import kinds_table
+
+    console.print(kinds_table())
+
+
+@scenarios.command()
 @click.option("--write", is_flag=True, help=f"Write it to {rel(PUBLISHED)} instead of stdout.")
 def schema(write: bool) -> None:
     """The JSON Schema of scenario files (for editors; the validator enforces the same)."""
