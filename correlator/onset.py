@@ -158,7 +158,7 @@ def describe_condition(injection: TypedInjection, material: float) -> str:
     if isinstance(injection.params, FeedChaos):
         feed = ", ".join(injection.params.pairs or ["every pair"])
         lost = "lost" if injection.kind == "gap" else "held back"
-        return f"{feed} ticks {lost}" + (f" for ≥ {material:g} s" if material else "")
+        return f"ticks of {feed} {lost}" + (f" for ≥ {material:g} s" if material else "")
     meaning = KINDS[injection.kind].material_meaning
     return meaning if material == 0 else f"{meaning} ≥ {material:,.0f}"
 
