@@ -11,6 +11,7 @@ from datetime import datetime
 
 import polars as pl
 
+from correlator.kind_series import SERIES_OF_KIND
 from correlator.market_truth import market_condition, market_material, market_pairs
 from correlator.onset import (
     FLOAT_SLACK,
@@ -133,6 +134,7 @@ SERIES: dict[str, SeriesFn] = {
     "crash": _crash,
     "depeg": _depeg,
     "basis_blowout": _basis,
+    **SERIES_OF_KIND,
     **{kind: _overdue for kind, fn in ONSETS.items() if fn is overdue_value_onset},
     **{kind: _no_series for kind, fn in ONSETS.items() if fn is active_onset},
 }

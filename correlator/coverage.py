@@ -21,6 +21,11 @@ RISK_OF_KIND = {
     f"{MARKET}:drawdown": "market_crash",
     "depeg": "stablecoin_depeg",
     f"{MARKET}:depeg": "stablecoin_depeg",
+    "price_shock": "market_crash",
+    "divergence": "price_divergence",
+    "basis_blowout": "price_divergence",
+    "stale_feed": "market_data_outage",
+    "gap": "market_data_outage",
 }
 RISK_OF_TARGET = {
     "custodian": "settlement_failure",

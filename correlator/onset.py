@@ -10,7 +10,15 @@ from datetime import datetime
 
 import polars as pl
 
-from scenarios.injections import KINDS, BasisParams, CrashParams, DepegParams
+from scenarios.injections import (
+    KINDS,
+    BasisParams,
+    CrashParams,
+    DepegParams,
+    DivergenceParams,
+    FeedChaos,
+    PriceShockParams,
+)
 from scenarios.model import Expectation, TypedInjection
 from scenarios.universe import QUOTE_CURRENCY, STABLECOINS, split_pair
 
@@ -62,7 +70,7 @@ def crash_onset(
 def depeg_pair(injection: TypedInjection, reference_prices: pl.DataFrame) -> tuple[str, bool]:
     """The pair that prices the depegged stablecoin in USD, and whether it is inverted (USD/X)."""
     params = injection.params_as(DepegParams)
-    found = _usd_pair(params.asset, _pairs(reference_prices))
+    found = usd_pair(params.asset, pairs_in(reference_prices))
     if found is None:
         raise ValueError(
             f"injection {injection.id!r}: no {params.asset}/{QUOTE_CURRENCY} or "
@@ -104,7 +112,7 @@ def first_at_least(
 
 def basis_pair(injection: TypedInjection, reference_prices: pl.DataFrame) -> str:
     params = injection.params_as(BasisParams)
-    found = _usd_pair(params.perpetual, _pairs(reference_prices))
+    found = usd_pair(params.perpetual, pairs_in(reference_prices))
     if found is None:
         raise ValueError(f"injection {injection.id!r}: no {params.perpetual} USD reference prices")
     return found[0]
@@ -143,11 +151,19 @@ def describe_condition(injection: TypedInjection, material: float) -> str:
         return f"{injection.params.asset} off its peg by ≥ {percent}"
     if isinstance(injection.params, BasisParams):
         return f"{injection.params.perpetual} basis moved by ≥ {percent}"
+    if isinstance(injection.params, PriceShockParams):
+        return f"{', '.join(injection.params.assets)} moved by ≥ {percent}"
+    if isinstance(injection.params, DivergenceParams):
+        return f"{injection.params.pair} off its implied price by ≥ {percent}"
+    if isinstance(injection.params, FeedChaos):
+        feed = ", ".join(injection.params.pairs or ["every pair"])
+        lost = "lost" if injection.kind == "gap" else "held back"
+        return f"ticks of {feed} {lost}" + (f" for ≥ {material:g} s" if material else "")
     meaning = KINDS[injection.kind].material_meaning
     return meaning if material == 0 else f"{meaning} ≥ {material:,.0f}"
 
 
-def _pairs(reference_prices: pl.DataFrame) -> set[str]:
+def pairs_in(reference_prices: pl.DataFrame) -> set[str]:
     return set(reference_prices.get_column("pair").unique().to_list())
 
 
@@ -166,7 +182,7 @@ def _assets_of(pair: str) -> tuple[str, ...]:
         return ()
 
 
-def _usd_pair(asset: str, pairs: set[str]) -> tuple[str, bool] | None:
+def usd_pair(asset: str, pairs: set[str]) -> tuple[str, bool] | None:
     """The pair that prices `asset` in USD and whether it is inverted (USD/X); X/USD preferred."""
     if f"{asset}/{QUOTE_CURRENCY}" in pairs:
         return f"{asset}/{QUOTE_CURRENCY}", False
@@ -180,8 +196,8 @@ def _crash_pairs(
 ) -> tuple[list[str], list[str]]:
     """(X/USD pairs, USD/X pairs) of the assets a crash hits."""
     params = injection.params_as(CrashParams)
-    pairs = _pairs(reference_prices)
-    usd_pairs = {asset: _usd_pair(asset, pairs) for asset in _crashed_assets(params, pairs)}
+    pairs = pairs_in(reference_prices)
+    usd_pairs = {asset: usd_pair(asset, pairs) for asset in _crashed_assets(params, pairs)}
     unpriced = [asset for asset, found in usd_pairs.items() if found is None]
     if params.assets is not None and unpriced:
         raise ValueError(

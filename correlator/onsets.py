@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
+from correlator.kind_series import SERIES_OF_KIND, series_onset
 from correlator.onset import PRICE_ONSETS, PriceOnsetFn
 from correlator.truth import Truth
 from correlator.venue_onset import active_onset, overdue_value_onset
@@ -24,6 +25,7 @@ def _on_prices(
 
 ONSETS: dict[str, OnsetFn] = {
     **{kind: partial(_on_prices, fn) for kind, fn in PRICE_ONSETS.items()},
+    **dict.fromkeys(SERIES_OF_KIND, series_onset),
     **dict.fromkeys(
         ("latency_spike", "order_rejects", "spread_widening", "downtime", "strategy_on"),
         active_onset,

@@ -10,6 +10,7 @@ from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.storage import Storage
 from pipelines.specs import check_specs
 from scenarios import injection_timeline
+from simulators.market_data.feed_chaos import feed_outages
 from simulators.market_data.publish import publish_ticks
 from simulators.market_data.replay import reference_prices
 
@@ -70,9 +71,14 @@ def market_ticks(
 ) -> MaterializeResult:  # type: ignore[type-arg]
     """The market-data feed as a production consumer receives it: the exchange's price (the
     reference moved by the desk's own market impact), every tick with the time it became visible
-    (`available_at`), after a seeded feed latency, delivered in order."""
+    (`available_at`), after a seeded feed latency, delivered in order; a stale_feed injection
+    holds ticks back until it recovers, a gap loses them."""
     scenario = catalog.load(context.partition_key)
-    ticks = publish_ticks(storage.read("audit.venue_prices", scenario.id), scenario.spec.seed)
+    ticks = publish_ticks(
+        storage.read("audit.venue_prices", scenario.id),
+        scenario.spec.seed,
+        outages=feed_outages(scenario.injections, scenario.end),
+    )
     suite = validate_market_ticks(ticks, scenario.spec.market.pairs)
     outcome = CheckOutcome(
         "great_expectations",

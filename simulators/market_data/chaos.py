@@ -1,8 +1,10 @@
-"""Chaos on the USD legs: each market_data injection kind multiplies prices by a factor.
+"""Chaos on the USD legs: each leg-borne market_data kind multiplies prices by a factor.
 
 A transform turns one injection into a factor expression over a legs frame (columns ts, asset);
-several injections multiply, so a crash during a depeg compounds as it would in a market. Kinds
-aimed at other targets (exchange, custodian, strategy) belong to those simulators.
+several injections multiply, so a crash during a depeg compounds as it would in a market. The
+market_data kinds that break one pair (divergence) or the feed (stale_feed, gap) act later, in
+pair_chaos and feed_chaos, so the true USD legs stay untouched by them. Kinds aimed at other
+targets (exchange, custodian, strategy) belong to those simulators.
 """
 
 import functools
@@ -11,11 +13,13 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
-from scenarios.injections import BasisParams, CrashParams, DepegParams
+from scenarios.injections import BasisParams, CrashParams, DepegParams, PriceShockParams
 from scenarios.model import TypedInjection
 from scenarios.universe import STABLECOINS
 from simulators.market_data.errors import MarketDataError
+from simulators.market_data.feed_chaos import FEED_KINDS
 from simulators.market_data.legs import DEFAULT_ANCHORS
+from simulators.market_data.pair_chaos import PAIR_TRANSFORMS
 from simulators.market_data.profile import intensity
 from simulators.time_grid import UTC_US
 
@@ -33,7 +37,11 @@ Transform = Callable[[TypedInjection, Sequence[str]], pl.Expr]
 def apply_chaos(legs: pl.DataFrame, injections: Sequence[TypedInjection]) -> pl.DataFrame:
     """CHAOS_LEGS: `usd_price` after every market_data injection, `usd_price_clean` untouched."""
     assets = sorted(legs["asset"].unique())
-    factors = [_transform(i.kind)(i, assets) for i in injections if i.target == TARGET]
+    factors = [
+        _transform(i.kind)(i, assets)
+        for i in injections
+        if i.target == TARGET and i.kind not in LATER_STAGES
+    ]
     factor = functools.reduce(operator.mul, factors, pl.lit(1.0))
     return legs.select(
         "ts",
@@ -65,12 +73,26 @@ def basis_blowout(injection: TypedInjection, assets: Sequence[str]) -> pl.Expr:
     return _on([params.perpetual], 1.0 + move)
 
 
-TRANSFORMS: dict[str, Transform] = {"crash": crash, "depeg": depeg, "basis_blowout": basis_blowout}
+def price_shock(injection: TypedInjection, assets: Sequence[str]) -> pl.Expr:
+    """The named assets' USD prices move by the signed `move` at full intensity."""
+    params = injection.params_as(PriceShockParams)
+    move = params.move * intensity(pl.col("ts"), injection.start_ts, params)
+    return _on(params.assets, 1.0 + move)
+
+
+TRANSFORMS: dict[str, Transform] = {
+    "crash": crash,
+    "depeg": depeg,
+    "basis_blowout": basis_blowout,
+    "price_shock": price_shock,
+}
+# market_data kinds that leave the legs alone: they break a pair, or the feed.
+LATER_STAGES = frozenset(PAIR_TRANSFORMS) | FEED_KINDS
 
 
 def _transform(kind: str) -> Transform:
     if kind not in TRANSFORMS:
-        known = ", ".join(sorted(TRANSFORMS))
+        known = ", ".join(sorted(TRANSFORMS.keys() | LATER_STAGES))
         raise MarketDataError(f"no market_data transform for kind {kind!r}; known: {known}")
     return TRANSFORMS[kind]
 

@@ -1,4 +1,4 @@
-"""A scenario's reference prices: candles → ticks → USD legs → chaos → output pairs."""
+"""A scenario's reference prices: candles → ticks → USD legs → chaos → output pairs → pair chaos."""
 
 import polars as pl
 
@@ -7,6 +7,7 @@ from scenarios.universe import PERPETUALS, split_pair, underlying
 from simulators.market_data.chaos import apply_chaos
 from simulators.market_data.errors import MarketDataError
 from simulators.market_data.legs import DEFAULT_ANCHORS, plan_usd_legs, source_pairs_for, usd_legs
+from simulators.market_data.pair_chaos import apply_pair_chaos
 from simulators.market_data.pairs import cross_pairs
 from simulators.market_data.perpetuals import with_perpetuals
 from simulators.market_data.ticks import synthesize_ticks
@@ -47,4 +48,4 @@ def reference_prices(
         if perpetual in PERPETUALS
     }
     chaotic = apply_chaos(legs, scenario.injections)
-    return cross_pairs(chaotic, market.pairs), derivation
+    return apply_pair_chaos(cross_pairs(chaotic, market.pairs), scenario.injections), derivation

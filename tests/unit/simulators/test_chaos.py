@@ -9,6 +9,7 @@ import pytest
 from scenarios import TypedInjection, ValidScenario
 from scenarios.injections import KINDS, CrashParams
 from simulators import TRANSFORMS, MarketDataError, apply_chaos
+from simulators.market_data import FEED_KINDS, PAIR_TRANSFORMS
 
 START = datetime(2021, 5, 1, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -36,9 +37,44 @@ def factor_at(chaos: pl.DataFrame, asset: str, minute: int) -> float:
     return float(row["usd_price"].item() / row["usd_price_clean"].item())
 
 
-def test_every_market_data_kind_has_a_transform() -> None:
+def test_every_market_data_kind_is_applied_by_exactly_one_stage() -> None:
     market_kinds = {kind for kind, spec in KINDS.items() if spec.target == "market_data"}
-    assert market_kinds <= set(TRANSFORMS)
+    stages = [set(TRANSFORMS), set(PAIR_TRANSFORMS), set(FEED_KINDS)]
+    assert set.union(*stages) == market_kinds
+    assert sum(len(stage) for stage in stages) == len(market_kinds)
+
+
+def test_a_price_shock_moves_named_assets_by_its_sign_and_recovers(
+    make_scenario: Callable[..., ValidScenario],
+) -> None:
+    shocks = make_scenario(
+        "  - {id: dump, at: 30m, target: market_data, kind: price_shock,"
+        " params: {assets: [BTC], move: -0.3, shape: linear,"
+        " recover_after: 20m, recover_over: 10m}}\n"
+        "  - {id: pump, at: 30m, target: market_data, kind: price_shock,"
+        " params: {assets: [USDT], move: 0.2}}"
+    )
+    chaos = apply_chaos(flat_legs(), shocks.injections)
+    assert factor_at(chaos, "BTC", 29) == 1.0
+    assert factor_at(chaos, "BTC", 30) == pytest.approx(0.7)  # over 0s: instant
+    assert factor_at(chaos, "BTC", 55) == pytest.approx(0.85)  # half way back
+    assert factor_at(chaos, "BTC", 60) == 1.0
+    assert factor_at(chaos, "USDT", 30) == pytest.approx(1.2)  # a step by default
+    assert factor_at(chaos, "USDT", 119) == pytest.approx(1.2)  # named, so pegged or not
+    assert factor_at(chaos, "ETH", 40) == 1.0
+
+
+def test_pair_and_feed_kinds_leave_the_legs_alone(
+    make_scenario: Callable[..., ValidScenario],
+) -> None:
+    later = make_scenario(
+        "  - {id: rich, at: 30m, target: market_data, kind: divergence,"
+        " params: {pair: BTC/ETH, to: 0.04}}\n"
+        "  - {id: stale, at: 30m, target: market_data, kind: stale_feed, params: {}}\n"
+        "  - {id: lost, at: 30m, target: market_data, kind: gap, params: {pairs: [BTC/USD]}}"
+    )
+    chaos = apply_chaos(flat_legs(), later.injections)
+    assert chaos["usd_price"].equals(chaos["usd_price_clean"].alias("usd_price"))
 
 
 def test_a_crash_hits_every_non_pegged_asset_by_default(
