@@ -190,6 +190,7 @@ def _check_injections(spec: Scenario, out: list[TypedInjection]) -> Iterator[Pro
                 yield Problem(f"{path}.params.{problem.path}", problem.message)
             continue
         yield from _check_assets(params, priced, f"{path}.params")
+        yield from _check_pairs(params, spec.market.pairs, f"{path}.params")
         out.append(
             TypedInjection(
                 id=injection.id,
@@ -216,6 +217,15 @@ def _check_assets(params: BaseModel, priced: set[str], path: str) -> Iterator[Pr
         yield Problem(f"{path}.asset", f"expected a stablecoin ({', '.join(STABLECOINS)})")
     elif asset is not None and asset not in priced:
         yield Problem(f"{path}.asset", f"asset {asset!r} is not in market.pairs")
+
+
+def _check_pairs(params: BaseModel, published: list[str], path: str) -> Iterator[Problem]:
+    pair = getattr(params, "pair", None)
+    if isinstance(pair, str) and pair not in published:
+        yield Problem(f"{path}.pair", f"pair {pair!r} is not in market.pairs")
+    for index, named in enumerate(getattr(params, "pairs", None) or []):
+        if named not in published:
+            yield Problem(f"{path}.pairs[{index}]", f"pair {named!r} is not in market.pairs")
 
 
 def _check_references(spec: Scenario) -> Iterator[Problem]:

@@ -67,8 +67,10 @@ class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
             candidate = directory / f"{family}.yaml"
             if candidate.exists():
                 return candidate
-        known = ", ".join(p.stem for p in self.files()) or "none"
-        raise KeyError(f"no scenario {family!r} in the library or data/scenarios ({known})")
+        raise KeyError(
+            f"no scenario {family!r} in the library or data/scenarios "
+            "(`riskproof scenarios list` shows the library)"
+        )
 
     def resolve_base(self, name: str, child_source: str) -> tuple[str, str]:
         """The base an `extends:` names: a path relative to the extending file, else an id."""

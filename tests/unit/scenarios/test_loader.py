@@ -162,3 +162,18 @@ def test_a_basis_blowout_names_a_priced_perpetual_and_perpetuals_are_not_balance
         "bad.yaml: accounts[0].balances.BTC-PERP: perpetual positions are not modelled yet; "
         "hold spot assets",
     ]
+
+
+def test_feed_and_divergence_pairs_must_be_published() -> None:
+    text = VALID.replace(
+        "injections:\n",
+        "injections:\n"
+        "  - {id: stall, at: 10m, target: market_data, kind: stale_feed, "
+        "params: {pairs: [ETH/USD], recover_after: 5m}}\n"
+        "  - {id: rich, at: 10m, target: market_data, kind: divergence, "
+        "params: {pair: BTC/ETH, to: 0.04}}\n",
+    )
+    assert errors_of(text) == [
+        "bad.yaml: injections[0].params.pairs[0]: pair 'ETH/USD' is not in market.pairs",
+        "bad.yaml: injections[1].params.pair: pair 'BTC/ETH' is not in market.pairs",
+    ]
