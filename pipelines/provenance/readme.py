@@ -48,7 +48,9 @@ make .venv/.synced          # .venv from pyproject.toml + uv.lock, as `make run`
 `data/lake/<schema>/<table>/scenario={scenario_id}/` and a manifest beside them; each table's
 `part-0.parquet` must have the sha256 below. The files are compared as bytes: same inputs, same
 code and seed give byte-identical Parquet files.
-`riskproof verify` names any table that differs and any input whose hash changed.
+`riskproof verify` names any table that differs and any input whose hash changed, and notes a
+source hash other than the one above (the run was made from changes not in that commit).
+
 Library versions recorded at the run: {environment}. A different version of a library that
 writes the tables (Polars above all) may write other bytes for the same content: use the
 versions `uv.lock` pins.
