@@ -15,6 +15,7 @@ from pipelines.cli_output import console, errors, rel
 from pipelines.ingest.cli import data_group, ingest
 from pipelines.metrics.cli import metrics as export_metrics_command
 from pipelines.monitor_cli import monitor
+from pipelines.provenance.cli import evidence, verify
 from pipelines.report.cli import report
 from pipelines.resources.catalog import ScenarioCatalog, read_scenarios
 from pipelines.scenario_schema import PUBLISHED, schema_text
@@ -218,6 +219,8 @@ main.add_command(coverage)
 main.add_command(export_group)
 main.add_command(monitor)
 main.add_command(report)
+main.add_command(verify)
+main.add_command(evidence)
 export_group.add_command(export_metrics_command)
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pipelines.audit import assets as audit_assets
 from pipelines.audit import evidence as audit_evidence
 from pipelines.jobs import replay_scenario
 from pipelines.market import assets as market_assets
+from pipelines.provenance import assets as provenance_assets
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.lake import Lake
 from pipelines.resources.limits import LimitsLibrary
@@ -26,11 +27,15 @@ STAGES = (
     risk_assets,
     audit_assets,
     audit_evidence,
+    provenance_assets,
 )
 
 
-def build_definitions(data_dir: Path = project.DATA_DIR) -> Definitions:
-    """All paths hang off `data_dir`, so tests build the same graph over a temporary directory."""
+def build_definitions(
+    data_dir: Path = project.DATA_DIR, candles_cache: Path | None = None
+) -> Definitions:
+    """All paths hang off `data_dir`, so tests build the same graph over a temporary directory;
+    `candles_cache` lets a rerun elsewhere (`riskproof verify`) read the original's cache."""
     return Definitions(
         assets=load_assets_from_modules(list(STAGES)),
         asset_checks=[],
@@ -41,7 +46,9 @@ def build_definitions(data_dir: Path = project.DATA_DIR) -> Definitions:
                 warehouse=Warehouse(path=str(data_dir / "warehouse.duckdb")),
             ),
             "catalog": ScenarioCatalog(user_dir=str(data_dir / "scenarios")),
-            "market_source": MarketSource(cache_dir=str(project.candles_cache_dir(data_dir))),
+            "market_source": MarketSource(
+                cache_dir=str(candles_cache or project.candles_cache_dir(data_dir))
+            ),
             "limits_library": LimitsLibrary(),
         },
     )

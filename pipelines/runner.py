@@ -78,7 +78,10 @@ def replay(
     job = definitions.resolve_job_def("replay_scenario")
     run_config: dict[str, Any] = dict(QUIET)
     if seed is not None:
-        run_config["resources"] = {"catalog": {"config": {"seed_override": seed}}}
+        # Run config replaces the resource's whole config: keep its directories (a --data-dir's
+        # scenarios) and override only the seed.
+        catalog: dict[str, Any] = (definitions.resources or {})["catalog"].model_dump()
+        run_config["resources"] = {"catalog": {"config": catalog | {"seed_override": seed}}}
     outcomes = []
     for scenario_id in scenario_ids:
         on_start(scenario_id)

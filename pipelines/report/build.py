@@ -25,14 +25,19 @@ class Window:
 
 def build_report(data_dir: Path, scenario_ids: list[str]) -> Path:
     """Write the report of the given runs; MissingPartitionError if one is not in the lake."""
+    path = data_dir / "exports" / "report" / "index.html"
+    write_text(path, report_html(data_dir, scenario_ids))
+    return path
+
+
+def report_html(data_dir: Path, scenario_ids: list[str]) -> str:
+    """The report of the given runs as one HTML document (`riskproof evidence` ships it)."""
     lake = Lake(root=str(data_dir / "lake"))
     catalog = ScenarioCatalog(user_dir=str(data_dir / "scenarios"))
     results = lake.read_stored("audit", "scenario_results", scenario_ids)
     unexplained = lake.read_stored("audit", "unexplained_alerts", scenario_ids)
     views = [_scenario(lake, catalog, sid, results) for sid in scenario_ids]
-    path = data_dir / "exports" / "report" / "index.html"
-    write_text(path, render_page(results, unexplained, views))
-    return path
+    return render_page(results, unexplained, views)
 
 
 def _scenario(

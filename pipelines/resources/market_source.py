@@ -14,7 +14,8 @@ import polars as pl
 import yaml
 from dagster import ConfigurableResource
 
-from pipelines.ingest.cache import CacheKey, CandleCache
+from pipelines.ingest.cache import CandleCache
+from pipelines.ingest.candles import days_between
 from pipelines.project import BUNDLE_DIR, candles_cache_dir
 from scenarios.durations import parse_duration
 from simulators.schemas import CANDLES
@@ -35,6 +36,14 @@ class Series:
     origin: str  # a bundle file name or a cache source, to break ties the same way every run
 
 
+@dataclass(frozen=True)
+class InputFile:
+    """One candle file a run reads, and the step of its candles."""
+
+    path: Path
+    step: timedelta
+
+
 class MarketSource(ConfigurableResource):  # type: ignore[type-arg]
     bundle_dir: str = str(BUNDLE_DIR)
     cache_dir: str = str(candles_cache_dir())
@@ -42,18 +51,22 @@ class MarketSource(ConfigurableResource):  # type: ignore[type-arg]
     def candles(self, source: str, start: datetime, end: datetime) -> pl.DataFrame:
         """CANDLES of every pair the source covers over [start, end), cut to the candles that
         overlap the window."""
+        files = self.input_files(source, start, end)
+        return pl.concat([_overlapping(_read(f.path), f.step, start, end) for f in files])
+
+    def input_files(self, source: str, start: datetime, end: datetime) -> list[InputFile]:
+        """The candle files `candles` reads for this window, in reading order: a run's market
+        inputs, which its manifest hashes."""
         if source == "bundled":
-            frames = self._bundled(start, end)
-        else:
-            frames = self._cached(source, start, end)
-        return pl.concat(frames).select(CANDLES.names()).cast(CANDLES)
+            return self._bundled(start, end)
+        return self._cached(source, start, end)
 
     def manifest(self) -> list[dict[str, object]]:
         path = Path(self.bundle_dir) / "manifest.yaml"
         entries = yaml.safe_load(path.read_text(encoding="utf-8"))["series"]
         return list(entries)
 
-    def _bundled(self, start: datetime, end: datetime) -> list[pl.DataFrame]:
+    def _bundled(self, start: datetime, end: datetime) -> list[InputFile]:
         entries = {str(e["file"]): e for e in self.manifest()}
         candidates = [
             Series(
@@ -71,12 +84,9 @@ class MarketSource(ConfigurableResource):  # type: ignore[type-arg]
                 f"no bundled series covers {_span(start, end)}; "
                 f"see {Path(self.bundle_dir) / 'manifest.yaml'}"
             )
-        return [
-            _overlapping(pl.read_parquet(Path(self.bundle_dir) / s.origin), s.step, start, end)
-            for s in chosen
-        ]
+        return [InputFile(Path(self.bundle_dir) / s.origin, s.step) for s in chosen]
 
-    def _cached(self, source: str, start: datetime, end: datetime) -> list[pl.DataFrame]:
+    def _cached(self, source: str, start: datetime, end: datetime) -> list[InputFile]:
         cache = CandleCache(Path(self.cache_dir))
         keys = [k for k in cache.cached_keys() if source == "cache" or k.source == source]
         complete = {
@@ -96,7 +106,14 @@ class MarketSource(ConfigurableResource):  # type: ignore[type-arg]
                 f"no cached candles from {source!r} cover every day of {_span(start, end)} "
                 f"(cached for that source: {cached}); fill the cache with `riskproof ingest`"
             )
-        return [_read_cached(cache, complete[s.origin], s.step, start, end) for s in chosen]
+        # The candle open before `start` may cover it (an hourly candle opened at 11:00 covers
+        # 11:30), so the day of `start - step` is read too.
+        return [
+            InputFile(cache.path(complete[s.origin], day), s.step)
+            for s in chosen
+            for day in days_between(start - s.step, end)
+            if cache.has_day(complete[s.origin], day)
+        ]
 
 
 def _finest_covering(candidates: list[Series], start: datetime, end: datetime) -> list[Series]:
@@ -109,11 +126,8 @@ def _finest_covering(candidates: list[Series], start: datetime, end: datetime) -
     return [best[pair] for pair in sorted(best)]
 
 
-def _read_cached(
-    cache: CandleCache, key: CacheKey, step: timedelta, start: datetime, end: datetime
-) -> pl.DataFrame:
-    # The candle open before `start` may cover it (an hourly candle opened at 11:00 covers 11:30).
-    return _overlapping(cache.read(key, start - step, end), step, start, end)
+def _read(path: Path) -> pl.DataFrame:
+    return pl.read_parquet(path).select(CANDLES.names()).cast(CANDLES)
 
 
 def _overlapping(

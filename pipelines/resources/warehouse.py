@@ -27,16 +27,18 @@ class Warehouse(ConfigurableResource):  # type: ignore[type-arg]
         The lake is the single copy of the data: each partition file is replaced atomically, so a
         query sees every partition whole, old or new, and publishing costs the same whatever the
         table's size. Returns the table's row count (from the Parquet footers)."""
+        source = f"read_parquet('{quoted(str(Path(lake_glob).resolve()))}', union_by_name = true)"
+        return self.publish_query(schema, table, f"SELECT * FROM {source}")
+
+    def publish_query(self, schema: str, table: str, query: str) -> int:
+        """Expose `schema.table` as a view of `query` (over lake files); returns its row count."""
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        source = f"read_parquet('{_quoted(str(Path(lake_glob).resolve()))}', union_by_name = true)"
         with FileLock(f"{self.path}.lock", timeout=300):
             connection = self._connect()
             try:
                 connection.execute("BEGIN TRANSACTION")
                 connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-                connection.execute(
-                    f'CREATE OR REPLACE VIEW "{schema}"."{table}" AS SELECT * FROM {source}'
-                )
+                connection.execute(f'CREATE OR REPLACE VIEW "{schema}"."{table}" AS {query}')
                 connection.execute("COMMIT")
                 row = connection.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()
             finally:
@@ -61,6 +63,6 @@ class Warehouse(ConfigurableResource):  # type: ignore[type-arg]
             ) from error
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     """A SQL string literal's body: DDL cannot take bound parameters, so quotes are doubled."""
     return text.replace("'", "''")

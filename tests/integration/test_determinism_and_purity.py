@@ -23,6 +23,10 @@ def test_two_runs_give_byte_identical_lake_files(tmp_path: Path) -> None:
     first, second = lake_files(tmp_path / "first"), lake_files(tmp_path / "second")
     assert {name.split("/scenario=")[0].replace("/", ".") for name in first} == set(CONTRACTS)
     assert first == second
+    manifest = "lake/audit/run_manifest/scenario=short_crash/manifest.json"
+    assert (tmp_path / "first" / manifest).read_bytes() == (
+        tmp_path / "second" / manifest
+    ).read_bytes()
 
 
 def test_audit_only_changes_leave_risk_outputs_byte_identical(tmp_path: Path) -> None:

@@ -8,8 +8,9 @@ from dagster import AssetKey
 from pipelines.contracts import CONTRACTS
 from pipelines.definitions import build_definitions
 
-# Every table has a contract and is written by exactly one asset of the same name.
-EXPECTED_ASSETS = {name.replace(".", "/") for name in CONTRACTS}
+# Every table has a contract and is written by exactly one asset of the same name; the run
+# manifest, last, hashes them all.
+EXPECTED_ASSETS = {name.replace(".", "/") for name in CONTRACTS} | {"audit/run_manifest"}
 LISTED = {
     "raw/candles",
     "market/candles",
@@ -55,6 +56,11 @@ def test_risk_monitor_depends_on_prod_tables_only(tmp_path: Path) -> None:
             "prod/exchange_orders",
             "prod/api_status",
         }
+
+
+def test_the_run_manifest_comes_after_every_table(tmp_path: Path) -> None:
+    parents = graph(tmp_path)
+    assert parents["audit/run_manifest"] == EXPECTED_ASSETS - {"audit/run_manifest"}
 
 
 def test_every_asset_is_partitioned_by_scenario_and_checked(tmp_path: Path) -> None:
