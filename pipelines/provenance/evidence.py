@@ -59,6 +59,8 @@ def _members(data_dir: Path, manifest: Manifest) -> dict[str, bytes]:
     scenario_file = catalog.path_for(sid)
     named = {"scenario": f"scenario/{scenario_file.name}"}
     files = {named["scenario"]: _unchanged(scenario_file, manifest, "scenario")}
+    for base in catalog.base_files(sid):
+        files[f"scenario/bases/{base.name}"] = base.read_bytes()
     limits = manifest.input("limits")
     if limits.name != "inline":
         limits_file = Path(LimitsLibrary().limits_dir) / f"{limits.name}.yaml"

@@ -24,6 +24,15 @@ def run_inputs(
             role="scenario", name=scenario.id, path=scenario_path, sha256=file_sha256(scenario_file)
         )
     ]
+    found += [
+        InputHash(
+            role="scenario_base",
+            name=base.stem,
+            path=portable(base, data_dir),
+            sha256=file_sha256(base),
+        )
+        for base in catalog.base_files(scenario.id)
+    ]
     limits = scenario.spec.limits
     if isinstance(limits, dict):
         # Inline limits are part of the scenario file; their own hash tells a limits change

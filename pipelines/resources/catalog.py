@@ -4,6 +4,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import yaml
 from dagster import ConfigurableResource
 
 from pipelines.project import LIBRARY_DIR, USER_SCENARIOS_DIR
@@ -78,6 +79,19 @@ class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
         path = relative if name.endswith((".yaml", ".yml")) and relative.exists() else None
         path = path or self.path_for(Path(name).stem if name.endswith(".yaml") else name)
         return _read_text(path), str(path)
+
+    def base_files(self, scenario_id: str) -> list[Path]:
+        """The files a scenario's `extends:` chain reads, nearest base first."""
+        found: list[Path] = []
+        source = str(self.path_for(scenario_id))
+        document = yaml.safe_load(_read_text(Path(source)))
+        while isinstance(document, dict) and isinstance(document.get("extends"), str):
+            text, source = self.resolve_base(document["extends"], source)
+            if Path(source) in found:
+                break
+            found.append(Path(source))
+            document = yaml.safe_load(text)
+        return found
 
     def expand(self, name: str) -> list[ValidScenario]:
         """The scenarios a file id stands for (its matrix variants), each named by its id."""
