@@ -29,7 +29,7 @@ from simulators.accounts import account_truth, publish_balances
 from simulators.market_data.publish import publish_ticks
 from simulators.market_data.replay import reference_prices
 
-SCENARIO_FILE = Path(__file__).with_name("depeg_36h_8_pairs.yaml")
+SCENARIO_FILE = Path(__file__).with_name("bench_depeg_36h.yaml")
 BASELINE_WINDOW = timedelta(hours=2)
 
 

@@ -8,6 +8,7 @@ monitor's outputs: the monitor is the independent post-trade system under test.
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Protocol
 
 import numpy as np
@@ -45,12 +46,13 @@ class View:
 
     def history(self, pair: str, n: int) -> list[float]:
         """The mids seen at the last `n` decisions, now included, oldest first (fewer early on)."""
-        return list(self.seen.get(pair, ()))[-n:]
+        # From the newest end: the deque holds up to HISTORY decisions and is read every second.
+        return list(islice(reversed(self.seen.get(pair, ())), n))[::-1]
 
     def move(self, pair: str, lookback: int) -> float | None:
         """The relative change of the mid over the last `lookback` decisions (None early on)."""
-        seen = self.history(pair, lookback + 1)
-        return None if len(seen) <= lookback else seen[-1] / seen[0] - 1
+        seen = self.seen.get(pair, ())
+        return None if len(seen) <= lookback else seen[-1] / seen[-1 - lookback] - 1
 
     def balance(self, asset: str) -> float:
         return self.balances.get(asset, 0.0)

@@ -20,6 +20,7 @@ from simulators.exchange.orders import OrderRequest
 from simulators.exchange.simulate import ExchangeRun, finish_exchange, open_exchange
 from simulators.schemas import ORDER_REQUESTS
 from simulators.strategies.desk import Desk, Rows
+from simulators.strategies.lazy_views import VenueMids
 from simulators.strategies.schemas import (
     CHAOS_STRATEGY_STATUS,
     STRATEGY_LOG,
@@ -77,7 +78,7 @@ def simulate_with_strategies(
             exchange.submit_request(request, request.ts_us)
             next_scripted += 1
         exchange.advance_us(moment)
-        mids = {pair: exchange.mid(pair, moment) for pair in exchange.markets}
+        mids = VenueMids(exchange, moment)
         for desk in desks:
             desk.observe_fills(exchange.records.fills, mids)
         for index in due.get(moment, ()):

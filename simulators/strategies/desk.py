@@ -11,6 +11,7 @@ from simulators.exchange.orders import NEW, OrderRequest
 from simulators.exchange.records import FillRow
 from simulators.seeding import stream
 from simulators.strategies.base import OrderIntent, Strategy, View, split, usd_price
+from simulators.strategies.lazy_views import AccountBalances
 from simulators.strategies.oms import Oms
 from simulators.strategies.registry import STRATEGIES, UNCHECKED
 from simulators.time_grid import to_us
@@ -38,6 +39,7 @@ class Desk:
         self._seen_fills = 0
         self._seq = 0
         self._orders = 0
+        self._assets: list[str] | None = None
 
     def observe_fills(self, fills: list[FillRow], mids: Mapping[str, float]) -> None:
         """Count this account's new fills and their notional in USD (turnover)."""
@@ -90,9 +92,11 @@ class Desk:
                 )
             )
 
-    def _balances(self, ledger: Ledger, mids: Mapping[str, float]) -> dict[str, float]:
-        assets = sorted({a for pair in mids for a in split(pair)})
-        return {a: ledger.balance(self.spec.account, a) for a in assets}
+    def _balances(self, ledger: Ledger, mids: Mapping[str, float]) -> Mapping[str, float]:
+        # The venue lists the same pairs all run long: find their assets once.
+        if self._assets is None:
+            self._assets = sorted({a for pair in mids for a in split(pair)})
+        return AccountBalances(ledger, self.spec.account, self._assets)
 
     def _log(
         self,
