@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 # downloaded (no root, no daemon) and unpacked into .tools/prometheus on first `make test`.
 PROMETHEUS_DIR := .tools/prometheus
 PROMTOOL := $(PROMETHEUS_DIR)/usr/bin/promtool
+# Headless Chromium for the report's screenshot test: Debian's `chromium` package (needs root).
+# Where apt-get cannot install it, the test skips and says why; nothing else depends on it.
+CHROMIUM := /usr/bin/chromium
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
 .PHONY: run test lint ui bench clean
@@ -21,6 +24,11 @@ $(PROMTOOL):
 	dpkg-deb -x $(PROMETHEUS_DIR)/deb/prometheus_*.deb $(PROMETHEUS_DIR)
 	$(PROMTOOL) --version >/dev/null
 
+$(CHROMIUM):
+	apt-get install -y --no-install-recommends chromium fonts-liberation \
+	  || (apt-get update && apt-get install -y --no-install-recommends chromium fonts-liberation) \
+	  || echo "chromium not installed: tests/integration/test_report_browser.py will skip"
+
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet
 	touch $@
@@ -34,7 +42,7 @@ lint: $(VENV)/.synced
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint $(PROMTOOL)
+test: lint $(PROMTOOL) $(CHROMIUM)
 	$(PROMTOOL) check rules dashboards/alerts/riskproof.rules.yml
 	$(PROMTOOL) test rules dashboards/alerts/riskproof.rules.test.yml
 	$(BIN)/pytest
