@@ -2,6 +2,10 @@
 prometheus-client's parser, the run state moves pending → running → succeeded, and once the
 tables land every series says what the exported (backfill) file says at the run's end."""
 
+import os
+import re
+import subprocess
+import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -18,6 +22,7 @@ from pipelines.definitions import build_definitions
 from pipelines.metrics.definitions import ALL
 from pipelines.metrics.export import export_metrics
 from pipelines.metrics.live import ReplayMetrics, serving
+from pipelines.project import ROOT
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.runner import replay
 from scenarios import ValidScenario
@@ -119,3 +124,39 @@ def test_without_a_port_nothing_is_served(
 ) -> None:
     with serving(None, tmp_path / "lake", [crash], instance) as live:
         assert live is None
+
+
+def test_riskproof_run_serves_metrics_while_it_replays(tmp_path: Path) -> None:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    command = [sys.executable, "-m", "pipelines.cli", "--data-dir", str(tmp_path / "data"),
+               "run", "--workers", "1", "--metrics-port", "0", str(SHORT_CRASH)]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "DAGSTER_HOME": str(home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    printed = []
+    for line in process.stdout:  # port 0: the command says which port it bound
+        printed.append(line)
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/metrics", line)
+        if found:
+            break
+    else:
+        pytest.fail("".join(printed))
+    port = int(found.group(1))
+    scrapes = []
+    while process.poll() is None:
+        try:
+            scrapes.append(scrape(port))
+        except OSError:  # the replay ended between poll() and the request
+            break
+        threading.Event().wait(0.2)
+    rest, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, "".join(printed) + rest
+    states = [state(s) for s in scrapes]
+    assert "running" in states, states
