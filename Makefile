@@ -12,7 +12,7 @@ PROMTOOL := $(PROMETHEUS_DIR)/usr/bin/promtool
 CHROMIUM := /usr/bin/chromium
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: run test lint ui bench clean
+.PHONY: run test lint ui bench clean deploy-data
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -46,6 +46,10 @@ test: lint $(PROMTOOL) $(CHROMIUM)
 	$(PROMTOOL) check rules dashboards/alerts/riskproof.rules.yml
 	$(PROMTOOL) test rules dashboards/alerts/riskproof.rules.test.yml
 	$(BIN)/pytest
+
+# The lake's runs as Prometheus blocks in data/exports/tsdb, what deploy/compose.yaml mounts.
+deploy-data: $(VENV)/.synced $(PROMTOOL)
+	$(BIN)/riskproof --data-dir $(CURDIR)/data export metrics --all --tsdb
 
 ui: $(VENV)/.synced
 	$(BIN)/riskproof scenarios register
