@@ -26,8 +26,14 @@ from scenarios import ValidScenario
 
 STATES = ("pending", "running", "succeeded", "failed")
 PARTITION_TAG = "dagster/partition"
-_SETTLED = {DagsterRunStatus.SUCCESS: "succeeded", DagsterRunStatus.FAILURE: "failed",
-            DagsterRunStatus.CANCELED: "failed"}  # fmt: skip
+# every other Dagster status (starting, started, canceling, ...) is "running"
+_STATE = {
+    DagsterRunStatus.NOT_STARTED: "pending",
+    DagsterRunStatus.QUEUED: "pending",
+    DagsterRunStatus.SUCCESS: "succeeded",
+    DagsterRunStatus.FAILURE: "failed",
+    DagsterRunStatus.CANCELED: "failed",
+}
 
 
 class ReplayMetrics:
@@ -71,9 +77,7 @@ class ReplayMetrics:
         """Catch up with the instance and the lake: new run states, newly landed metrics."""
         with self._lock:
             for scenario_id in self.scenarios:
-                if self.state[scenario_id] in ("succeeded", "failed") and self._complete(
-                    scenario_id
-                ):
+                if self._done(scenario_id):
                     continue
                 self._set_state(scenario_id, self._run_state(scenario_id))
                 self._publish(scenario_id)
@@ -83,7 +87,7 @@ class ReplayMetrics:
         runs = self.instance.get_runs(
             RunsFilter(tags={PARTITION_TAG: scenario_id}, created_after=self.began), limit=1
         )
-        return _SETTLED.get(runs[0].status, "running") if runs else "pending"
+        return _STATE.get(runs[0].status, "running") if runs else "pending"
 
     def _set_state(self, scenario_id: str, state: str) -> None:
         self.state[scenario_id] = state
@@ -92,8 +96,9 @@ class ReplayMetrics:
         for each in STATES:
             gauge.labels(scenario_id, each, scenario_id).set(1.0 if each == state else 0.0)
 
-    def _complete(self, scenario_id: str) -> bool:
-        return len(self.published[scenario_id]) == len(ALL)
+    def _done(self, scenario_id: str) -> bool:
+        settled = self.state[scenario_id] in ("succeeded", "failed")
+        return settled and len(self.published[scenario_id]) == len(ALL)
 
     def _publish(self, scenario_id: str) -> None:
         grid, tables = self.grids[scenario_id], self.tables[scenario_id]
