@@ -7,9 +7,12 @@ BIN := $(VENV)/bin
 # downloaded (no root, no daemon) and unpacked into .tools/prometheus on first `make test`.
 PROMETHEUS_DIR := .tools/prometheus
 PROMTOOL := $(PROMETHEUS_DIR)/usr/bin/promtool
+# Headless Chromium for the report's screenshot test: Debian's `chromium` package (needs root).
+# Where apt-get cannot install it, the test skips and says why; nothing else depends on it.
+CHROMIUM := /usr/bin/chromium
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: run run-all test lint ui bench clean
+.PHONY: run run-all test lint ui bench clean deploy-data
 # A representative slice of the library, one scenario per failure family, replayed in about a
 # minute; `make run-all` replays every library scenario (matrix sweeps expanded).
 SCENARIOS ?= market_crash usdt_depeg settlement_failure price_divergence strategy_malfunction crisis_terra_luna
@@ -23,6 +26,11 @@ $(PROMTOOL):
 	cd $(PROMETHEUS_DIR)/deb && apt-get download prometheus
 	dpkg-deb -x $(PROMETHEUS_DIR)/deb/prometheus_*.deb $(PROMETHEUS_DIR)
 	$(PROMTOOL) --version >/dev/null
+
+$(CHROMIUM):
+	apt-get install -y --no-install-recommends chromium fonts-liberation \
+	  || (apt-get update && apt-get install -y --no-install-recommends chromium fonts-liberation) \
+	  || echo "chromium not installed: tests/integration/test_report_browser.py will skip"
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet
@@ -40,10 +48,14 @@ lint: $(VENV)/.synced
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint $(PROMTOOL)
+test: lint $(PROMTOOL) $(CHROMIUM)
 	$(PROMTOOL) check rules dashboards/alerts/riskproof.rules.yml
 	$(PROMTOOL) test rules dashboards/alerts/riskproof.rules.test.yml
 	$(BIN)/pytest
+
+# The lake's runs as Prometheus blocks in data/exports/tsdb, what deploy/compose.yaml mounts.
+deploy-data: $(VENV)/.synced $(PROMTOOL)
+	$(BIN)/riskproof --data-dir $(CURDIR)/data export metrics --all --tsdb
 
 ui: $(VENV)/.synced
 	$(BIN)/riskproof scenarios register

@@ -48,8 +48,20 @@ def main(context: click.Context, data_dir: Path) -> None:
     default=None,
     help="Scenarios replayed at once, each in its own process [default: cores, at most 4].",
 )
+@click.option(
+    "--metrics-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Serve the replay's Prometheus metrics on 127.0.0.1:PORT/metrics while it runs.",
+)
 @click.pass_obj
-def run(data_dir: Path, targets: tuple[str, ...], seed: int | None, workers: int | None) -> None:
+def run(
+    data_dir: Path,
+    targets: tuple[str, ...],
+    seed: int | None,
+    workers: int | None,
+    metrics_port: int | None,
+) -> None:
     """Replay scenarios (library ids or YAML paths; the whole library by default) and print
     the scorecard. Exits 1 if any expectation fails, 2 if a scenario file is invalid."""
     catalog = ScenarioCatalog(user_dir=str(data_dir / "scenarios"))
@@ -57,6 +69,7 @@ def run(data_dir: Path, targets: tuple[str, ...], seed: int | None, workers: int
     from dagster import DagsterInstance
 
     from pipelines.definitions import build_definitions
+    from pipelines.metrics.live import serving
     from pipelines.runner import default_workers, replay, replay_in_parallel
     from pipelines.scorecard import export, render
     from pipelines.sweeps import export_sweeps, render_sweeps, sweep_tables
@@ -64,7 +77,11 @@ def run(data_dir: Path, targets: tuple[str, ...], seed: int | None, workers: int
     started = time.perf_counter()
     ids = [s.id for s in scenarios]
     workers = workers or default_workers(len(ids))
-    with DagsterInstance.get() as instance, console.status("") as status:
+    with (
+        DagsterInstance.get() as instance,
+        console.status("") as status,
+        serving(metrics_port, data_dir / "lake", scenarios, instance),
+    ):
         if workers == 1:
             outcomes = replay(
                 build_definitions(data_dir),

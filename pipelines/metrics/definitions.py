@@ -157,14 +157,28 @@ STRATEGIES = (
 )
 
 ALL = RISK_MONITOR + CORRELATOR + COORDINATOR + VENUES + STRATEGIES
-BY_NAME = {m.name: m for m in ALL}
+
+# Served only while `riskproof run --metrics-port` replays: a finished run in the lake has no
+# state left to export on its own timeline.
+LIVE = (
+    MetricSpec(
+        "scenario_run_state",
+        "gauge",
+        "1 for the state a scenario's replay is in (pending, running, succeeded, failed), "
+        "0 for the others.",
+        ("scenario", "state"),
+    ),
+)
+BY_NAME = {m.name: m for m in ALL + LIVE}
 
 
-def build_registry() -> tuple[CollectorRegistry, dict[str, Gauge | Counter]]:
+def build_registry(
+    specs: tuple[MetricSpec, ...] = ALL,
+) -> tuple[CollectorRegistry, dict[str, Gauge | Counter]]:
     """The metrics as prometheus-client objects on a registry of their own (for /metrics)."""
     registry = CollectorRegistry()
     made: dict[str, Gauge | Counter] = {}
-    for spec in ALL:
+    for spec in specs:
         labels = (*spec.labels, INSTANCE)
         if spec.kind == "counter":
             made[spec.name] = Counter(spec.name, spec.help, labels, registry=registry)

@@ -51,8 +51,10 @@ class View:
 
     def move(self, pair: str, lookback: int) -> float | None:
         """The relative change of the mid over the last `lookback` decisions (None early on)."""
-        seen = self.seen.get(pair, ())
-        return None if len(seen) <= lookback else seen[-1] / seen[-1 - lookback] - 1
+        seen = self.seen.get(pair)
+        if seen is None or len(seen) <= lookback:
+            return None
+        return seen[-1] / seen[-1 - lookback] - 1
 
     def balance(self, asset: str) -> float:
         return self.balances.get(asset, 0.0)

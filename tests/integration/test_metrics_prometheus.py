@@ -8,17 +8,20 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from click.testing import CliRunner
 
+from pipelines.cli import main
+from pipelines.metrics.backfill import backfill
 from pipelines.metrics.export import export_metrics
 from tests.integration.conftest import lake_table
 from tests.unit.metrics.dashboards import all_queries
-from tests.unit.metrics.promtool_helpers import prometheus_binary, promtool
+from tests.unit.metrics.promtool_helpers import prometheus_binary
 
 
 def _free_port() -> int:
@@ -54,12 +57,8 @@ def prometheus(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
     work = tmp_path_factory.mktemp("prometheus")
-    for scenario_id in windows:
-        path = export_metrics(library_run, scenario_id)
-        promtool(
-            "tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=720h",
-            path, work / "tsdb",
-        )  # fmt: skip
+    prometheus_binary("promtool")  # fails saying how to get it
+    backfill([export_metrics(library_run, scenario_id) for scenario_id in windows], work / "tsdb")
     config = work / "prometheus.yml"
     config.write_text("global: {}\n")
     port = _free_port()
@@ -120,3 +119,19 @@ def test_the_depeg_spans_its_36_hours_in_prometheus(
     points = [(float(t), v) for t, v in series[0]["values"]]
     active = [t for t, v in points if v == "1"]
     assert (max(active) - min(active)) / 3600 >= 36  # injected 06:00 day 1 to 00:00 day 3
+
+
+def test_export_metrics_tsdb_fills_the_data_dir_deploy_serves(
+    library_run: Path, windows: dict[str, tuple[datetime, datetime]]
+) -> None:
+    prometheus_binary("promtool")
+    args = ["--data-dir", str(library_run), "export", "metrics", "--all", "--tsdb"]
+    answer = CliRunner().invoke(main, args)
+    assert answer.exit_code == 0, answer.output
+    metas = [json.loads(p.read_text()) for p in (library_run / "exports/tsdb").glob("*/meta.json")]
+    assert f"({len(metas)} block(s))" in answer.output
+    starts = {datetime.fromtimestamp(m["minTime"] / 1000, UTC) for m in metas}
+    for scenario_id, (start, end) in windows.items():
+        assert any(start - timedelta(minutes=1) <= at < end for at in starts), (
+            f"no block of {scenario_id}"
+        )
