@@ -50,6 +50,17 @@ def _levelled_signals(inputs: RuleInputs, limits: Limits) -> pl.DataFrame:
     return pl.concat(frames) if frames else LEVELLED.to_frame()
 
 
+def _by_full_key(signals: pl.DataFrame) -> pl.DataFrame:
+    """Sorted on (ts, rule, subject). Millions of rows share a few dozen rule and subject names:
+    sorting them as enums (ordered like the strings) is about twice as cheap as comparing the
+    strings, and gives the same order."""
+    keys = [
+        pl.col(name).cast(pl.Enum(sorted(signals[name].unique().to_list())))
+        for name in ("rule", "subject")
+    ]
+    return signals.sort([pl.col("ts"), *keys])
+
+
 def _inputs(
     grid: pl.DataFrame,
     market_ticks: pl.DataFrame,
@@ -95,7 +106,7 @@ def evaluate(
     grid = evaluation_grid(start, end, limits.evaluation.interval)
     inputs = _inputs(grid, market_ticks, account_balances, settlements, exchange_orders, api_status)
     levelled = _levelled_signals(inputs, limits)
-    signals = levelled.select(SIGNALS.names()).cast(SIGNALS).sort("ts", "rule", "subject")
+    signals = _by_full_key(levelled.select(SIGNALS.names()).cast(SIGNALS))
     owned_alerts = owned_alert_events(levelled)
     sources = {
         MARKET_TICKS_TABLE: inputs.market_ticks,
