@@ -46,7 +46,7 @@ def chaos_windows(scenario: ValidScenario, target: str) -> list[ChaosWindow]:
             kind=injection.kind,
             start=injection.start_ts,
             end=injection.end_ts(scenario.end),
-            params=injection.params.model_dump(mode="json", exclude=_PROFILE_FIELDS),
+            params=injection.params.model_dump(exclude=_PROFILE_FIELDS),
         )
         for injection in scenario.injections
         if injection.target == target
