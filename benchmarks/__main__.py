@@ -1,150 +1,189 @@
-"""`make bench`: stage throughput on a 36 h, 1 s, 8-pair depeg replay, the vectorised risk monitor
-against a plain-Python per-tick loop, the exchange engine against a plain-Python per-tick matcher,
-and the whole replay through Dagster, cold."""
+"""`make bench` (python -m benchmarks [--quick]): issue 11's figures on the reference replay
+(36 h at 1 s, 8 pairs, four strategies), each against its goal and a baseline measured in the
+same run, the growth table, and one summary; results to data/exports/bench/."""
 
+import argparse
 import json
-import platform
-import subprocess
-import sys
 import tempfile
-import time
-from datetime import timedelta
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.baseline_monitor import evaluate_per_tick
-from benchmarks.cosimulation import cosimulation_timing
+from benchmarks.analytics import analytics_timings
+from benchmarks.child import cold_run
+from benchmarks.correlator_timing import correlator_timings
+from benchmarks.cosimulation import cosimulation_timings
 from benchmarks.exchange_matching import exchange_timings
-from benchmarks.timing import Timing, measure
-from correlator import score_scenario
+from benchmarks.goals import Figure, summary
+from benchmarks.growth import LINEAR_TOLERANCE, Point, grow, growth_ratio, growth_table, verdict
+from benchmarks.machine import machine
+from benchmarks.monitor_workload import monitor_timings, ten_accounts
+from benchmarks.timing import Timing
+from benchmarks.workload import SCENARIO_FILE, load_workload
 from pipelines import project
-from pipelines.resources.catalog import read_scenario
-from pipelines.resources.limits import LimitsLibrary
-from pipelines.resources.market_source import MarketSource
-from risk_monitor import evaluate
-from simulators.accounts import account_truth, publish_balances
-from simulators.market_data.publish import publish_ticks
-from simulators.market_data.replay import reference_prices
+from pipelines.resources.lake import Lake
 
-SCENARIO_FILE = Path(__file__).with_name("bench_depeg_36h.yaml")
-BASELINE_WINDOW = timedelta(hours=2)
-
-
-def stage_timings() -> tuple[list[Timing], float]:
-    scenario = read_scenario(SCENARIO_FILE)
-    candles = MarketSource().candles("bundled", scenario.start, scenario.end)
-    reference, _ = reference_prices(candles, scenario)
-    ticks = publish_ticks(reference, scenario.spec.seed)
-    truth = account_truth(scenario.spec.accounts, scenario.start)
-    balances = publish_balances(truth, scenario.start, scenario.end, seed=scenario.spec.seed)
-    limits = LimitsLibrary().load("default", "bench")
-    start, end = ticks.select(start=pl.col("ts").min(), end=pl.col("ts").max()).row(0)
-    output = evaluate(ticks, balances, limits, start, end)
-    evaluations = output.signals.height
-    timings = [
-        measure(
-            "tick synthesis + chaos",
-            reference.height,
-            "ticks",
-            lambda: reference_prices(candles, scenario),
-        ),
-        measure("feed publication", ticks.height, "ticks", lambda: publish_ticks(reference, 7)),
-        measure(
-            f"risk monitor, all {len(limits.rules.configured())} rules (vectorised)",
-            evaluations,
-            "evaluations",
-            lambda: evaluate(ticks, balances, limits, start, end),
-        ),
-        measure(
-            "correlator",
-            reference.height,
-            "rows",
-            lambda: score_scenario(scenario, reference, output.alerts),
-        ),
-    ]
-    account = {row["asset"]: row["balance"] for row in truth.iter_rows(named=True)}
-    window_end = start + BASELINE_WINDOW
-    window = ticks.filter(ticks["available_at"] <= window_end)
-    baseline = measure(
-        "risk monitor, drawdown + depeg only (plain-Python per-tick loop, 2 h)",
-        evaluate_per_tick(window, account, start, window_end),
-        "evaluations",
-        lambda: evaluate_per_tick(window, account, start, window_end),
-        repeats=3,
-    )
-    cosim = cosimulation_timing(scenario, reference, candles)
-    return [*timings, baseline, cosim], timings[2].rate / baseline.rate
-
-
-def cold_end_to_end() -> float:
-    """A new process, as `riskproof run` is used: imports, Dagster, every stage, warehouse."""
-    with tempfile.TemporaryDirectory() as data_dir, tempfile.TemporaryDirectory() as home:
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pipelines.cli",
-                "--data-dir",
-                data_dir,
-                "run",
-                str(SCENARIO_FILE),
-            ],  # fmt: skip
-            check=True,
-            capture_output=True,
-            env={"DAGSTER_HOME": home, "PATH": "/usr/bin:/bin"},
-        )
-        return time.perf_counter() - started
+# Issue 11's reference, not measured here: NautilusTrader replays 106-130 k ticks/s.
+NAUTILUS_TICKS_PER_S = 118_000
+NAUTILUS = "NautilusTrader ~106-130 k ticks/s (reference, not measured here)"
 
 
 def main() -> None:
-    console = Console(width=None if Console().is_terminal else 120)
-    with console.status("benchmarking stages ..."):
-        timings, speedup = stage_timings()
-    with console.status("benchmarking the exchange ..."):
-        exchange, exchange_speedups = exchange_timings()
-    with console.status("cold end-to-end replay ..."):
-        end_to_end = cold_end_to_end()
-    table = Table(title="riskproof benchmarks (USDT depeg: 36 h at 1 s, 8 pairs)")
-    for column in ("stage", "units", "median", "min", "max", "per second"):
-        table.add_column(column, justify="left" if column == "stage" else "right")
-    for t in [*timings, *exchange]:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="skip the 7-day growth point")
+    quick = parser.parse_args().quick
+    repeats = 1 if quick else 3
+    console = Console(width=None if Console().is_terminal else 140)
+    workload = load_workload()
+    scenario = workload.scenario
+    ticks = len(scenario.spec.market.pairs) * int((scenario.end - scenario.start).total_seconds())
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        with console.status(f"cold `riskproof run {SCENARIO_FILE.name}` in a new process ..."):
+            reference_run = cold_run(SCENARIO_FILE, tmp / "data-36h")
+        lake_dir = tmp / "data-36h" / "lake"
+        with console.status("co-simulation core and its pure-Python baseline ..."):
+            cosim, cosim_base, steps = cosimulation_timings(
+                scenario, workload.reference, workload.candles, repeats
+            )
+        with console.status("risk monitor, 10 accounts, every rule ..."):
+            monitor, monitor_base = monitor_timings(scenario, lake_dir, repeats)
+        with console.status("exchange matching ..."):
+            exchange, _ = exchange_timings()
+        with console.status("analytics: Polars and DuckDB ..."):
+            asof, asof_duck, window, window_duck = _analytics(scenario, lake_dir, repeats)
+        with console.status("correlator ..."):
+            correlator = correlator_timings(scenario, lake_dir, repeats)
+        durations = ["1h"] if quick else ["1h", "7d"]
+        with console.status(f"growth: {', '.join(durations)} end to end, each cold ..."):
+            points = sorted(
+                [Point("36h", reference_run), *grow(SCENARIO_FILE, durations, tmp)],
+                key=lambda p: p.hours,
+            )
+    timings = [cosim, cosim_base, monitor, monitor_base, *exchange]
+    timings += [asof, asof_duck, window, window_duck, *correlator]
+    console.print(_detail(timings))
+    console.print(growth_table(points))
+    console.print(f"growth verdict: {verdict(points)}")
+    console.print(
+        f"co-simulation core: {steps / cosim.median:,.0f} steps/s "
+        f"({len(scenario.spec.market.pairs)} pairs per step)"
+    )
+    figures = [
+        Figure(
+            f"end to end, cold `riskproof run` ({ticks / 1e6:.2f} M ticks)",
+            reference_run.seconds,
+            "s",
+            10.0,
+            higher_is_better=False,
+            baseline=NAUTILUS,
+            baseline_value=ticks / NAUTILUS_TICKS_PER_S,
+            stretch=6.0,
+        ),
+        Figure(
+            "end to end, peak memory (child max RSS)",
+            reference_run.max_rss_bytes,
+            "B",
+            2**31,
+            higher_is_better=False,
+        ),
+        _vs("co-simulation core", cosim, 250e3, "pure-Python loop", cosim_base),
+        _vs(
+            "risk monitor, 10 accounts x 8 pairs, all rules",
+            monitor,
+            1e6,
+            "per-tick loop",
+            monitor_base,
+        ),
+        *_matching(exchange),
+        _vs("window work, Polars", window, 10e6, "DuckDB window", window_duck),
+        _vs("as-of join, Polars", asof, 50e6, "DuckDB ASOF", asof_duck),
+        *[_vs(t.name, t, 10e6) for t in correlator],
+    ]
+    growth = growth_ratio(points)
+    if growth is not None:
+        name = f"growth: time per simulated hour, {growth[0]} / 36 h"
+        figures.append(Figure(name, growth[1], "x", LINEAR_TOLERANCE, higher_is_better=False))
+    console.print(summary(figures))
+    out = _write(
+        {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "quick": quick,
+            "machine": machine(),
+            "workload": {"scenario": str(SCENARIO_FILE.name), "ticks": ticks, "steps": steps},
+            "figures": [f.as_dict() for f in figures],
+            "timings": [t.as_dict() for t in timings],
+            "growth": {"points": [p.as_dict() for p in points], "verdict": verdict(points)},
+        }
+    )
+    console.print(f"written to {out} (and a timestamped copy beside it)")
+
+
+def _vs(
+    name: str, timing: Timing, goal: float, baseline: str = "-", base: Timing | None = None
+) -> Figure:
+    return Figure(
+        name,
+        timing.rate,
+        f"{timing.unit}/s",
+        goal,
+        higher_is_better=True,
+        baseline=baseline,
+        baseline_value=None if base is None else base.rate,
+    )
+
+
+def _matching(exchange: list[Timing]) -> list[Figure]:
+    """Per flow (engine, simulate_exchange, per-tick matcher): the engine against the matcher."""
+    flows = [exchange[i : i + 3] for i in range(0, len(exchange), 3)]
+    return [
+        _vs(
+            engine.name.replace("exchange engine, event-driven", "matching"),
+            engine,
+            500e3,
+            "per-tick matcher",
+            matcher,
+        )
+        for engine, _, matcher in flows
+    ]
+
+
+def _analytics(scenario: Any, lake_dir: Path, repeats: int) -> tuple[Timing, ...]:
+    lake = Lake(root=str(lake_dir))
+    ticks = lake.read("prod", "market_ticks", scenario.id)
+    balances = ten_accounts(lake.read("prod", "account_balances", scenario.id), scenario)
+    return analytics_timings(ticks, balances, max(repeats, 3), duckdb_repeats=1)
+
+
+def _detail(timings: list[Timing]) -> Table:
+    table = Table(title="every measurement (warm-up, then repeats: median, min, max)")
+    for column in ("measurement", "units", "repeats", "median", "min", "max", "per second"):
+        table.add_column(column, justify="left" if column == "measurement" else "right")
+    for t in timings:
         table.add_row(
             t.name,
             f"{t.units:,} {t.unit}",
+            str(len(t.seconds)),
             f"{t.median:.3f} s",
-            f"{min(t.seconds):.3f} s",
-            f"{max(t.seconds):.3f} s",
+            f"{t.fastest:.3f} s",
+            f"{t.slowest:.3f} s",
             f"{t.rate:,.0f}",
         )
-    console.print(table)
-    console.print(f"vectorised monitor vs per-tick loop: [bold]{speedup:,.1f}x[/] evaluations/s")
-    for flow, ratio in exchange_speedups.items():
-        console.print(
-            f"exchange engine vs per-tick matcher, {flow} flow: [bold]{ratio:,.2f}x[/] orders/s"
-        )
-    console.print(
-        f"cold end-to-end `riskproof run {SCENARIO_FILE.name}` (new process): {end_to_end:.1f} s"
-    )
-    out = project.EXPORTS_DIR / "bench" / "latest.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {
-                "machine": {"python": platform.python_version(), "platform": platform.platform()},
-                "stages": [t.as_dict() for t in timings],
-                "monitor_speedup_vs_per_tick_loop": speedup,
-                "exchange": [t.as_dict() for t in exchange],
-                "exchange_speedup_vs_per_tick_matcher": exchange_speedups,
-                "cold_end_to_end_s": end_to_end,
-            },
-            indent=2,
-        )
-    )
-    console.print(f"written to {out}")
+    return table
+
+
+def _write(result: dict[str, Any]) -> Path:
+    folder = project.EXPORTS_DIR / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(result, indent=2, default=str)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (folder / f"{stamp}.json").write_text(text, encoding="utf-8")
+    latest = folder / "latest.json"
+    latest.write_text(text, encoding="utf-8")
+    return latest
 
 
 if __name__ == "__main__":

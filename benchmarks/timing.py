@@ -19,7 +19,16 @@ class Timing:
         return statistics.median(self.seconds)
 
     @property
+    def fastest(self) -> float:
+        return min(self.seconds)
+
+    @property
+    def slowest(self) -> float:
+        return max(self.seconds)
+
+    @property
     def rate(self) -> float:
+        """Units per second at the median time."""
         return self.units / self.median
 
     def as_dict(self) -> dict[str, Any]:
@@ -27,9 +36,10 @@ class Timing:
             "name": self.name,
             "units": self.units,
             "unit": self.unit,
+            "repeats": len(self.seconds),
             "median_s": self.median,
-            "min_s": min(self.seconds),
-            "max_s": max(self.seconds),
+            "min_s": self.fastest,
+            "max_s": self.slowest,
             "per_second": self.rate,
         }
 
@@ -37,6 +47,7 @@ class Timing:
 def measure(
     name: str, units: int, unit: str, work: Callable[[], object], repeats: int = 5, warmup: int = 1
 ) -> Timing:
+    """Run `work` `warmup` times untimed, then `repeats` times timed."""
     for _ in range(warmup):
         work()
     seconds = []
