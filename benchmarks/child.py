@@ -1,6 +1,6 @@
 """A `riskproof run` in a new process: wall time and the child's own peak memory."""
 
-import os
+import json
 import subprocess
 import sys
 import tempfile
@@ -31,23 +31,24 @@ class ChildRun:
 
 def cold_run(scenario_file: Path, data_dir: Path) -> ChildRun:
     """`riskproof run <file>` in a fresh interpreter: imports, Dagster, every stage, the lake,
-    the warehouse and the scorecard. Peak memory is the child's max RSS from wait4, so one run's
-    figure never carries another's (RUSAGE_CHILDREN is the maximum over every child so far)."""
+    the warehouse and the scorecard. Peak memory is the child's own max RSS (benchmarks.peak_rss
+    explains why it is measured from a small shim)."""
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryFile() as log:
+        result = Path(home) / "peak.json"
         started = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "--data-dir", str(data_dir), "run"]
-            + [str(scenario_file)],
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.peak_rss", str(result), sys.executable, "-m"]
+            + ["pipelines.cli", "--data-dir", str(data_dir), "run", str(scenario_file)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env={"DAGSTER_HOME": home, "PATH": "/usr/bin:/bin"},
+            check=True,
         )
-        _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
-        child.returncode = code = os.waitstatus_to_exitcode(status)
+        measured = json.loads(result.read_text(encoding="utf-8"))
+        code = measured["exit_code"]
         if code not in FINISHED:
             log.seek(0)
             tail = log.read().decode(errors="replace")[-2000:]
             raise RuntimeError(f"riskproof run {scenario_file.name} exited {code}:\n{tail}")
-    # ru_maxrss is in KiB on Linux
-    return ChildRun(scenario_file.stem, seconds, usage.ru_maxrss * 1024, code)
+    return ChildRun(scenario_file.stem, seconds, measured["max_rss_bytes"], code)
