@@ -14,6 +14,7 @@ from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.lake import Lake
 from pipelines.resources.limits import LimitsLibrary
 from pipelines.resources.market_source import MarketSource
+from pipelines.resources.quality import QualityGate
 from pipelines.resources.storage import Storage
 from pipelines.resources.warehouse import Warehouse
 from pipelines.risk import assets as risk_assets
@@ -50,6 +51,7 @@ def build_definitions(
                 cache_dir=str(candles_cache or project.candles_cache_dir(data_dir))
             ),
             "limits_library": LimitsLibrary(),
+            "quality": QualityGate(),
         },
     )
 

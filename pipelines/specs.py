@@ -2,9 +2,9 @@
 
 from dagster import AssetCheckSpec
 
-from pipelines.checks import CHECK_NAMES
+from pipelines.checks import CONTRACT_CHECK
 from pipelines.resources.storage import asset_key
 
 
 def check_specs(table: str, *extra: str) -> list[AssetCheckSpec]:
-    return [AssetCheckSpec(name, asset=asset_key(table)) for name in (*CHECK_NAMES, *extra)]
+    return [AssetCheckSpec(name, asset=asset_key(table)) for name in (CONTRACT_CHECK, *extra)]

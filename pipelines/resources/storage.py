@@ -15,7 +15,7 @@ from dagster import (
     TableSchema,
 )
 
-from pipelines.checks import CheckOutcome, check_table
+from pipelines.checks import CheckOutcome, check_table, contract_outcome
 from pipelines.contracts import CONTRACTS
 from pipelines.resources.lake import Lake, file_sha256
 from pipelines.resources.warehouse import Warehouse
@@ -44,8 +44,9 @@ class Storage(ConfigurableResource):  # type: ignore[type-arg]
         """Run the table's checks; write and publish only if all pass, so the lake and the
         warehouse never hold a table that broke its own contract."""
         contract = CONTRACTS[table]
-        outcomes = [*check_table(frame, contract), *extra_checks]
-        failed = [o for o in outcomes if not o.passed]
+        parts = check_table(frame, contract)
+        outcomes = [contract_outcome(parts), *extra_checks]
+        failed = [o for o in [*parts, *extra_checks] if not o.passed]
         if failed:
             reasons = "; ".join(f"{o.name}: {o.description}" for o in failed)
             raise Failure(f"{table} for scenario {scenario_id!r} broke its contract: {reasons}")

@@ -5,8 +5,8 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from pipelines.checks import CheckOutcome
 from pipelines.market.assets import clean_candles
 from pipelines.partitions import scenario_partitions
-from pipelines.quality.ticks_suite import validate_market_ticks
 from pipelines.resources.catalog import ScenarioCatalog
+from pipelines.resources.quality import QualityGate
 from pipelines.resources.storage import Storage
 from pipelines.specs import check_specs
 from scenarios import injection_timeline
@@ -67,7 +67,10 @@ def reference(
     group_name=GROUP,
 )
 def market_ticks(
-    context: AssetExecutionContext, catalog: ScenarioCatalog, storage: Storage
+    context: AssetExecutionContext,
+    catalog: ScenarioCatalog,
+    storage: Storage,
+    quality: QualityGate,
 ) -> MaterializeResult:  # type: ignore[type-arg]
     """The market-data feed as a production consumer receives it: the exchange's price (the
     reference moved by the desk's own market impact), every tick with the time it became visible
@@ -79,7 +82,7 @@ def market_ticks(
         scenario.spec.seed,
         outages=feed_outages(scenario.injections, scenario.end),
     )
-    suite = validate_market_ticks(ticks, scenario.spec.market.pairs)
+    suite = quality.validate_market_ticks(ticks, scenario.spec.market.pairs)
     outcome = CheckOutcome(
         "great_expectations",
         suite.success,

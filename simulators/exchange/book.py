@@ -15,30 +15,10 @@ BUY, SELL = "buy", "sell"
 BID, ASK = "bid", "ask"
 
 
-def level_prices(
-    mid: float, half_spread: float, step: float, levels: int, side: str
-) -> list[float]:
-    """Prices of one side's levels, best first. `side` is the book side: bid or ask."""
-    if side == ASK:
-        touch = mid * (1.0 + half_spread)
-        return [touch * g for g in _growth(step, levels)]
-    touch = mid * (1.0 - half_spread)
-    return [touch / g for g in _growth(step, levels)]
-
-
-def level_qtys(top_qty: float, levels: int) -> list[float]:
-    return [top_qty * m for m in _multiples(levels)]
-
-
 # The step and the level count change once a candle at most, and the engine asks per order.
 @lru_cache(maxsize=1024)
-def _growth(step: float, levels: int) -> tuple[float, ...]:
+def level_growth(step: float, levels: int) -> tuple[float, ...]:
     return tuple((1.0 + step) ** i for i in range(levels))
-
-
-@lru_cache(maxsize=16)
-def _multiples(levels: int) -> tuple[float, ...]:
-    return tuple(float(1 + i) for i in range(levels))
 
 
 def level_grid(
@@ -49,7 +29,7 @@ def level_grid(
     levels: int,
     side: str,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """`level_prices` and `level_qtys` for many moments at once, shaped (moments, levels)."""
+    """Level prices and quantities for many moments at once, shaped (moments, levels)."""
     depth = np.arange(levels, dtype=np.float64)
     growth = (1.0 + step[:, None]) ** depth[None, :]
     if side == ASK:

@@ -134,6 +134,11 @@ class Exchange:
     def advance_us(self, now_us: int) -> None:
         if now_us < self.clock_us:
             raise ValueError(f"time runs forward only: {now_us} is before {self.clock_us}")
+        if self.watch.idle and (not self._pending or self._pending[0][0] > now_us):
+            # the usual step: nothing arrives and nothing rests, so nothing can trade
+            self.book_history.before(now_us + 1, self._books)
+            self.clock_us = now_us
+            return
         while True:
             due = self._pending[0][0] if self._pending and self._pending[0][0] <= now_us else None
             bound = now_us if due is None else due

@@ -5,14 +5,13 @@ for want of funds) before anything changes.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from simulators.exchange.book import BUY
 from simulators.exchange.orders import DUST, Order
 
 
-@dataclass(frozen=True)
-class Execution:
+class Execution(NamedTuple):  # a tuple: one per fill, built in the matching's inner loop
     price: float
     qty: float
     level: int  # the synthetic level taken, -1 for a client order

@@ -11,6 +11,7 @@ from datetime import datetime
 import numpy as np
 import polars as pl
 
+from simulators.collector import collector_paused
 from simulators.exchange.api_view import balance_polls, prod_fills, prod_orders
 from simulators.exchange.backdoors import Backdoors
 from simulators.exchange.book_samples import sample_book
@@ -69,10 +70,11 @@ def simulate_exchange(
     )
     exchange = venue.exchange
     requests = orders.select(ORDER_REQUESTS.names()).sort("ts", maintain_order=True)
-    for row in requests.iter_rows(named=True):
-        request = OrderRequest.from_row(row)
-        exchange.submit_request(request, request.ts_us)
-    return finish_exchange(venue)
+    with collector_paused():
+        for row in requests.iter_rows(named=True):
+            request = OrderRequest.from_row(row)
+            exchange.submit_request(request, request.ts_us)
+        return finish_exchange(venue)
 
 
 @dataclass(frozen=True)

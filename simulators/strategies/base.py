@@ -8,8 +8,9 @@ monitor's outputs: the monitor is the independent post-trade system under test.
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -18,9 +19,11 @@ from scenarios.model import TypedStrategy
 QUOTE = "USD"
 
 
-@dataclass(frozen=True)
-class OrderIntent:
-    """An order the strategy wants sent; the OMS checks it and turns it into a request."""
+class OrderIntent(NamedTuple):
+    """An order the strategy wants sent; the OMS checks it and turns it into a request.
+
+    A named tuple, not a frozen dataclass: strategies make hundreds of thousands of these in a
+    long replay, and a tuple is built several times faster."""
 
     pair: str
     side: str  # buy | sell
@@ -77,6 +80,7 @@ class Strategy(Protocol):
 Factory = Callable[[TypedStrategy, np.random.Generator], Strategy]
 
 
+@lru_cache(maxsize=256)
 def split(pair: str) -> tuple[str, str]:
     base, _, quote = pair.partition("/")
     return base, quote
@@ -85,8 +89,14 @@ def split(pair: str) -> tuple[str, str]:
 def usd_price(asset: str, mids: Mapping[str, float]) -> float | None:
     if asset == QUOTE:
         return 1.0
-    direct = mids.get(f"{asset}/{QUOTE}")
+    direct_pair, inverse_pair = _usd_pairs(asset)
+    direct = mids.get(direct_pair)
     if direct is not None:
         return direct
-    inverse = mids.get(f"{QUOTE}/{asset}")
+    inverse = mids.get(inverse_pair)
     return None if inverse is None else 1.0 / inverse
+
+
+@lru_cache(maxsize=256)
+def _usd_pairs(asset: str) -> tuple[str, str]:
+    return f"{asset}/{QUOTE}", f"{QUOTE}/{asset}"

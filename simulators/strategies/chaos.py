@@ -55,7 +55,7 @@ class VolatilityAmplifier:
 
     def decide(self, now_us: int, view: View) -> list[OrderIntent]:
         move = view.move(self.pair, self.p.lookback)
-        if move is None:
+        if move is None or abs(move) <= self.p.threshold_bps * BPS:
             return []
         why = f"chasing {move / BPS:+.1f} bps"
         return follow(view, self.pair, move, self.p.threshold_bps, self.p.qty, (why, why))

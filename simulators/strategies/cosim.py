@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from scenarios.model import TypedStrategy
+from simulators.collector import collector_paused
 from simulators.exchange.config import ExchangeConfig
 from simulators.exchange.orders import OrderRequest
 from simulators.exchange.simulate import ExchangeRun, finish_exchange, open_exchange
@@ -55,7 +56,26 @@ def simulate_with_strategies(
     report_every: timedelta = REPORT_EVERY,
 ) -> StrategyRun:
     """`simulate_exchange`, with `strategies` trading on the same venue as the scripted orders."""
-    config = config or ExchangeConfig()
+    with collector_paused():
+        return _simulate(
+            reference_prices, candles, orders, opening_balances, chaos, seed, strategies,
+            config or ExchangeConfig(), start, end, report_every,
+        )  # fmt: skip
+
+
+def _simulate(
+    reference_prices: pl.DataFrame,
+    candles: pl.DataFrame,
+    orders: pl.DataFrame,
+    opening_balances: pl.DataFrame,
+    chaos: Sequence[ChaosWindow],
+    seed: int,
+    strategies: Sequence[TypedStrategy],
+    config: ExchangeConfig,
+    start: datetime | None,
+    end: datetime | None,
+    report_every: timedelta,
+) -> StrategyRun:
     venue = open_exchange(
         reference_prices, candles, opening_balances, chaos, seed, config, start, end
     )

@@ -39,12 +39,18 @@ class Desk:
         self._seen_fills = 0
         self._seq = 0
         self._orders = 0
-        self._assets: list[str] | None = None
+        self._balances_view: AccountBalances | None = None
+        # read every decision: plain attributes, not the validated spec's
+        self._id = spec.id
+        self._account = spec.account
+        self._histories = [(pair, self.history[pair]) for pair in spec.pairs]
 
     def observe_fills(self, fills: list[FillRow], mids: Mapping[str, float]) -> None:
         """Count this account's new fills and their notional in USD (turnover)."""
+        if len(fills) == self._seen_fills:
+            return
         for row in fills[self._seen_fills :]:
-            if row[3] == self.spec.account:
+            if row[3] == self._account:
                 self.fills += 1
                 quote = split(row[4])[1]
                 self.turnover_usd += row[6] * row[7] * (usd_price(quote, mids) or 0.0)
@@ -53,8 +59,8 @@ class Desk:
     def decide(
         self, moment: int, mids: Mapping[str, float], exchange: Exchange, rows: Rows
     ) -> list[OrderRequest]:
-        for pair in self.spec.pairs:
-            self.history[pair].append(mids[pair])
+        for pair, seen in self._histories:
+            seen.append(mids[pair])
         balances = self._balances(exchange.ledger, mids)
         view = View(moment, mids, balances, fills=self.fills, seen=self.history)
         if self.opening_usd is None:
@@ -63,7 +69,7 @@ class Desk:
         requests = []
         for intent in self.strategy.decide(moment, view):
             blocked = self.oms.check(intent, view)
-            order_id = None if blocked else f"{self.spec.id}-s{self._orders:07d}"
+            order_id = None if blocked else f"{self._id}-s{self._orders:07d}"
             self._log(moment, intent, order_id, blocked, rows)
             if order_id is not None:
                 self._orders += 1
@@ -93,10 +99,12 @@ class Desk:
             )
 
     def _balances(self, ledger: Ledger, mids: Mapping[str, float]) -> Mapping[str, float]:
-        # The venue lists the same pairs all run long: find their assets once.
-        if self._assets is None:
-            self._assets = sorted({a for pair in mids for a in split(pair)})
-        return AccountBalances(ledger, self.spec.account, self._assets)
+        # The venue lists the same pairs all run long, and the view reads the ledger live:
+        # build it once.
+        if self._balances_view is None:
+            assets = sorted({a for pair in mids for a in split(pair)})
+            self._balances_view = AccountBalances(ledger, self._account, assets)
+        return self._balances_view
 
     def _log(
         self,

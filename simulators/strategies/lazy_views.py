@@ -25,6 +25,15 @@ class VenueMids(Mapping[str, float]):
             cached = self._cache[pair] = self._exchange.mid(pair, self._moment_us)
         return cached
 
+    def get(self, pair: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        """`Mapping.get` without its exception: strategies probe for pairs a venue may lack."""
+        cached = self._cache.get(pair)
+        if cached is None:
+            if pair not in self._exchange.markets:
+                return default
+            cached = self._cache[pair] = self._exchange.mid(pair, self._moment_us)
+        return cached
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._exchange.markets)
 

@@ -50,8 +50,8 @@ class Momentum:
 
     def decide(self, now_us: int, view: View) -> list[OrderIntent]:
         move = view.move(self.pair, self.p.lookback)
-        if move is None:
-            return []
+        if move is None or abs(move) <= self.p.threshold_bps * BPS:
+            return []  # before the reason is worded: most decisions stand still
         why = f"{move / BPS:+.1f} bps over {self.p.lookback} decisions"
         return follow(view, self.pair, move, self.p.threshold_bps, self.p.qty,
                       (f"trend up: {why}", f"trend down: {why}"))  # fmt: skip
@@ -69,6 +69,8 @@ class MeanReversion:
         if len(seen) < self.p.lookback:
             return []
         gap = seen[-1] / fmean(seen) - 1
+        if abs(gap) <= self.p.threshold_bps * BPS:
+            return []
         why = f"{gap / BPS:+.1f} bps from the {self.p.lookback}-decision mean"
         if gap < -self.p.threshold_bps * BPS:
             return [OrderIntent(self.pair, "buy", self.p.qty, f"below mean: {why}")]
@@ -96,6 +98,8 @@ class TriangularArbitrage:
         implied = view.mid(self.aq) / view.mid(self.bq)
         cross = view.mid(self.ab)
         gap = cross / implied - 1
+        if abs(gap) <= self.p.threshold_bps * BPS:
+            return []  # before the reason is worded: most decisions find no mispricing
         qty, leg = self.p.qty, self.p.qty * cross
         why = f"cross {gap / BPS:+.1f} bps off implied {implied:.6g}"
         if gap > self.p.threshold_bps * BPS:  # A dear in B: sell A for B, B for Q, Q for A
