@@ -127,7 +127,9 @@ class VenueChaos(Profile):
 
 
 class FactorParams(VenueChaos):
-    factor: float = Field(gt=1, le=10_000, description="multiplier, e.g. 20 for 20x latency")
+    factor: float = Field(
+        gt=1, le=10_000, description="multiplier of the normal value: 20 makes it 20x"
+    )
 
 
 class FractionParams(VenueChaos):

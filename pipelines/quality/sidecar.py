@@ -1,17 +1,23 @@
 """The great_expectations suite in a sidecar process, warmed up while the replay simulates.
 
 Importing great_expectations costs about 6 s on 2 cores, as much as the rest of a 36-hour
-replay; validating the tick table takes under half a second. A spawned process pays the import
+replay; validating the tick table takes under half a second. A child process pays the import
 while this one builds the market and runs the venues, then validates when the replay reaches the
 gate: the gate stays where it was (before prod.market_ticks is written), its import leaves the
 critical path. One sidecar per process, reused by every run the process replays.
+
+The child is a plain `python -m` over pipes (a JSON line, then the table as Arrow IPC bytes;
+a JSON line back): it needs no multiprocessing machinery, and it ends by itself when its
+parent goes, however the parent ends, because its input closes.
 """
 
 import atexit
-import multiprocessing
+import io
+import json
+import subprocess
+import sys
 import threading
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+from typing import IO
 
 import polars as pl
 
@@ -24,46 +30,62 @@ class QualitySidecarError(RuntimeError):
 
 class Sidecar:
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._connection, child = context.Pipe()
-        # daemon: it never outlives the replay, whatever way the replay ends
-        self._process: BaseProcess = context.Process(
-            target=_serve, args=(child,), name="riskproof-quality", daemon=True
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.quality.sidecar"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
-        self._process.start()
-        child.close()
 
     def validate_market_ticks(self, ticks: pl.DataFrame, pairs: list[str]) -> SuiteOutcome:
+        assert self._process.stdin is not None
+        assert self._process.stdout is not None
+        body = io.BytesIO()
+        ticks.write_ipc(body)
         try:
-            self._connection.send((ticks, pairs))
-            reply: SuiteOutcome | str = self._connection.recv()
-        except (EOFError, OSError) as error:
-            raise QualitySidecarError(
-                f"the great_expectations sidecar stopped (exit code {self._process.exitcode})"
-            ) from error
-        if isinstance(reply, str):
-            raise QualitySidecarError(f"the great_expectations suite failed: {reply}")
-        return reply
+            _send(self._process.stdin, {"pairs": pairs, "bytes": body.tell()}, body.getvalue())
+            reply = json.loads(self._process.stdout.readline() or "null")
+        except (BrokenPipeError, json.JSONDecodeError) as error:
+            raise QualitySidecarError(self._stopped()) from error
+        if reply is None:
+            raise QualitySidecarError(self._stopped())
+        if "error" in reply:
+            raise QualitySidecarError(f"the great_expectations suite failed: {reply['error']}")
+        return SuiteOutcome(reply["success"], reply["evaluated"], reply["failures"])
 
     def close(self) -> None:
-        self._connection.close()
-        self._process.join(timeout=5)
-        if self._process.is_alive():
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
             self._process.kill()
 
+    def _stopped(self) -> str:
+        return f"the great_expectations sidecar stopped (exit code {self._process.poll()})"
 
-def _serve(connection: Connection) -> None:
+
+def _send(stream: IO[bytes], header: dict[str, object], payload: bytes) -> None:
+    stream.write(json.dumps(header).encode() + b"\n" + payload)
+    stream.flush()
+
+
+def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     import great_expectations  # noqa: F401  the point of the sidecar: import while the parent works
 
-    while True:
+    while line := requests.readline():
+        header = json.loads(line)
+        ticks = pl.read_ipc(io.BytesIO(requests.read(header["bytes"])))
         try:
-            ticks, pairs = connection.recv()
-        except EOFError:
-            return
-        try:
-            connection.send(validate_market_ticks(ticks, pairs))
+            outcome = validate_market_ticks(ticks, header["pairs"])
+            reply: dict[str, object] = {
+                "success": outcome.success,
+                "evaluated": outcome.evaluated,
+                "failures": outcome.failures,
+            }
         except Exception as error:  # the parent names it; a traceback here would be lost
-            connection.send(f"{type(error).__name__}: {error}")
+            reply = {"error": f"{type(error).__name__}: {error}"}
+        replies.write(json.dumps(reply).encode() + b"\n")
+        replies.flush()
 
 
 _lock = threading.Lock()
@@ -83,3 +105,7 @@ def validate(ticks: pl.DataFrame, pairs: list[str]) -> SuiteOutcome:
     warm_up()
     assert _sidecar is not None
     return _sidecar.validate_market_ticks(ticks, pairs)
+
+
+if __name__ == "__main__":
+    _serve(sys.stdin.buffer, sys.stdout.buffer)

@@ -1,0 +1,64 @@
+"""The great_expectations gate on prod.market_ticks, run in its sidecar process as the replay
+runs it: passes a good table, names what a bad one breaks, and fails loudly if the sidecar dies."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import polars as pl
+import pytest
+
+from pipelines.quality.sidecar import QualitySidecarError, Sidecar
+
+PAIRS = ["BTC/USD", "ETH/USD"]
+
+
+@pytest.fixture(scope="module")
+def sidecar() -> Iterator[Sidecar]:
+    running = Sidecar()
+    yield running
+    running.close()
+
+
+def ticks(rows: int = 100) -> pl.DataFrame:
+    start = datetime(2024, 3, 4, tzinfo=UTC)
+    ts = pl.datetime_range(start, start + timedelta(seconds=rows - 1), "1s", eager=True)
+    return pl.DataFrame(
+        {
+            "ts": pl.concat([ts, ts]),
+            "pair": ["BTC/USD"] * rows + ["ETH/USD"] * rows,
+            "price": [60_000.0] * rows + [3_000.0] * rows,
+            "available_at": pl.concat([ts, ts]) + timedelta(milliseconds=80),
+        }
+    ).with_columns(pl.col("ts", "available_at").dt.cast_time_unit("us"))
+
+
+def test_a_good_tick_table_meets_every_expectation(sidecar: Sidecar) -> None:
+    outcome = sidecar.validate_market_ticks(ticks(), PAIRS)
+    assert outcome.success
+    assert outcome.evaluated == 8
+    assert outcome.failures == []
+
+
+def test_a_bad_tick_table_names_each_broken_expectation(sidecar: Sidecar) -> None:
+    bad = ticks().with_columns(
+        price=pl.when(pl.int_range(pl.len()) == 3).then(-1.0).otherwise("price"),
+        pair=pl.when(pl.int_range(pl.len()) == 5).then(pl.lit("DOGE/USD")).otherwise("pair"),
+        available_at=pl.when(pl.int_range(pl.len()) == 7)
+        .then(pl.col("ts") - timedelta(seconds=1))
+        .otherwise("available_at"),
+    )
+    outcome = sidecar.validate_market_ticks(bad, PAIRS)
+    assert not outcome.success
+    failed = " ".join(outcome.failures)
+    assert "expect_column_values_to_be_between(price): 1 unexpected" in failed
+    assert "expect_column_values_to_be_in_set(pair): 1 unexpected" in failed
+    assert "expect_column_pair_values_a_to_be_greater_than_b" in failed
+
+
+def test_a_dead_sidecar_is_a_clear_error() -> None:
+    doomed = Sidecar()
+    doomed._process.kill()
+    doomed._process.wait()
+    with pytest.raises(QualitySidecarError, match="sidecar stopped"):
+        doomed.validate_market_ticks(ticks(), PAIRS)
+    doomed.close()
