@@ -9,7 +9,7 @@ from dagster import DagsterInstance
 
 from pipelines.definitions import build_definitions
 from pipelines.resources.catalog import ScenarioCatalog
-from pipelines.runner import ReplayOutcome, replay
+from pipelines.runner import ReplayOutcome, replay, replay_in_parallel
 
 HERE = Path(__file__).parent
 SHORT_CRASH = HERE / "scenarios" / "short_crash.yaml"
@@ -39,6 +39,15 @@ def lake_table(data_dir: Path, table: str, scenario_id: str) -> pl.DataFrame:
 
 @pytest.fixture(scope="session")
 def library_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole library, replayed as `riskproof run` does: two scenarios at a time, each in its
+    own process, against a Dagster instance of the test's own."""
     data_dir = tmp_path_factory.mktemp("library")
-    replay_into(data_dir, list[Path | str](ScenarioCatalog().ids()))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DAGSTER_HOME", str(tmp_path_factory.mktemp("dagster_home")))
+        with DagsterInstance.get() as instance:
+            outcomes = replay_in_parallel(
+                data_dir, instance, ScenarioCatalog().ids(), seed=None, workers=2
+            )
+    for outcome in outcomes:
+        assert outcome.success, f"{outcome.scenario_id}: {outcome.error}"
     return data_dir
