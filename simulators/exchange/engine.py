@@ -176,10 +176,15 @@ class Exchange:
         return ticks.reference[k] * math.exp(self.impact[pair].before(ticks.ts[k]))
 
     def _tick(self, pair: str, moment_us: int) -> int:
-        """`MarketPath.index`, remembered: one moment asks for its tick many times."""
+        """`MarketPath.index`, remembered: one moment asks for its tick many times, and the
+        next moment is most often the next tick, which is checked before searching."""
         moment, k = self._ticks.get(pair, (-1, -1))
         if moment != moment_us:
-            k = self.markets[pair].index(moment_us)
+            ts = self.markets[pair].scalars.ts
+            if moment < moment_us and k + 2 < len(ts) and ts[k + 1] <= moment_us < ts[k + 2]:
+                k += 1
+            elif not (moment < moment_us and 0 <= k < len(ts) - 1 and moment_us < ts[k + 1]):
+                k = self.markets[pair].index(moment_us)
             self._ticks[pair] = (moment_us, k)
         return k
 

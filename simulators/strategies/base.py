@@ -52,6 +52,10 @@ class View:
         # From the newest end: the deque holds up to HISTORY decisions and is read every second.
         return list(islice(reversed(self.seen.get(pair, ())), n))[::-1]
 
+    def latest(self, pair: str, n: int) -> list[float]:
+        """The mids seen at the last `n` decisions, newest first (fewer early on)."""
+        return list(islice(reversed(self.seen.get(pair, ())), n))
+
     def move(self, pair: str, lookback: int) -> float | None:
         """The relative change of the mid over the last `lookback` decisions (None early on)."""
         seen = self.seen.get(pair)

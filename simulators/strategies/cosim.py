@@ -92,6 +92,7 @@ def _simulate(
     reports = set(range(start_us, end_us, every))
     rows = Rows()
     next_scripted = 0
+    fills_seen = 0
     for moment in sorted(due.keys() | reports):
         while next_scripted < len(scripted) and scripted[next_scripted].ts_us <= moment:
             request = scripted[next_scripted]
@@ -99,8 +100,10 @@ def _simulate(
             next_scripted += 1
         exchange.advance_us(moment)
         mids = VenueMids(exchange, moment)
-        for desk in desks:
-            desk.observe_fills(exchange.records.fills, mids)
+        if len(exchange.records.fills) != fills_seen:  # most steps fill nothing
+            for desk in desks:
+                desk.observe_fills(exchange.records.fills, mids)
+            fills_seen = len(exchange.records.fills)
         for index in due.get(moment, ()):
             for request in desks[index].decide(moment, mids, exchange, rows):
                 exchange.submit_request(request, moment)

@@ -1,6 +1,6 @@
 """The desk's normal strategies: each trades on a signal and lets its OMS keep it within limits."""
 
-from statistics import fmean
+from math import fsum
 from typing import TypeVar
 
 import numpy as np
@@ -65,10 +65,12 @@ class MeanReversion:
         self.pair = spec.pairs[0]
 
     def decide(self, now_us: int, view: View) -> list[OrderIntent]:
-        seen = view.history(self.pair, self.p.lookback)
+        # newest first, and fsum is exact whatever the order: the mean of `fmean`, without
+        # reversing the window every second
+        seen = view.latest(self.pair, self.p.lookback)
         if len(seen) < self.p.lookback:
             return []
-        gap = seen[-1] / fmean(seen) - 1
+        gap = seen[0] / (fsum(seen) / len(seen)) - 1
         if abs(gap) <= self.p.threshold_bps * BPS:
             return []
         why = f"{gap / BPS:+.1f} bps from the {self.p.lookback}-decision mean"
