@@ -108,9 +108,11 @@ def _row(row: dict[str, object], top: int, x: Callable[[float], float]) -> str:
         label = label[: LABEL_CHARS - 1] + "…"
     middle = top + ROW / 2
     parts = [
+        f'<g class="latency-row" data-expectation="{escape(str(row["scenario_id"]))}/'
+        f'{escape(str(row["expectation_id"]))}">',
         f'<text x="{LABEL_RIGHT}" y="{middle + 4}" text-anchor="end" font-size="11">'
         f"<title>{escape(str(row['scenario_id']))} {escape(str(row['expectation_id']))}"
-        f"</title>{escape(label)}</text>"
+        f"</title>{escape(label)}</text>",
     ]
     latency, sla = row["latency_s"], row["sla_s"]
     zero = x(0.0)
@@ -135,6 +137,6 @@ def _row(row: dict[str, object], top: int, x: Callable[[float], float]) -> str:
         f'<line x1="{sla_at:.1f}" x2="{sla_at:.1f}" y1="{top + 2}" y2="{top + ROW - 2}" '
         'stroke="#111" stroke-width="2.5"/>'
         f'<text x="{PLOT_RIGHT + 8}" y="{middle + 4}" font-size="10" fill="{colour}">'
-        f"{escape(text)}</text>"
+        f"{escape(text)}</text></g>"
     )
     return "".join(parts)
