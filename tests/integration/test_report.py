@@ -58,6 +58,9 @@ def test_the_report_holds_every_scenario_with_charts(library_run: Path) -> None:
     _assert_summary_charts(text, library_run, ids)
     for scenario_id in ids:
         _assert_price_chart(text, library_run, scenario_id)
+    again = CliRunner().invoke(main, ["--data-dir", str(library_run), "report", "--all"])
+    assert again.exit_code == 0, again.output
+    assert path.read_text(encoding="utf-8") == text, "the same runs gave another report"
 
 
 def _element(text: str, start: str, end: str) -> str:
