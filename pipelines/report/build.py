@@ -7,7 +7,10 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.audit.ground_truth_export import write_text
-from pipelines.report.page import ExpectationView, ScenarioView, render_page
+from pipelines.report.coverage_table import coverage_table
+from pipelines.report.latency_chart import latency_chart
+from pipelines.report.page import ExpectationView, ScenarioView, Summary, render_page
+from pipelines.report.price_chart import read_price_chart
 from pipelines.report.svg import Level, Marker, line_chart
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.lake import Lake
@@ -36,8 +39,10 @@ def report_html(data_dir: Path, scenario_ids: list[str]) -> str:
     catalog = ScenarioCatalog(user_dir=str(data_dir / "scenarios"))
     results = lake.read_stored("audit", "scenario_results", scenario_ids)
     unexplained = lake.read_stored("audit", "unexplained_alerts", scenario_ids)
+    coverage = lake.read_stored("audit", "coverage", scenario_ids)
+    summary = Summary(latency_chart(results), coverage_table(coverage))
     views = [_scenario(lake, catalog, sid, results) for sid in scenario_ids]
-    return render_page(results, unexplained, views)
+    return render_page(results, unexplained, summary, views)
 
 
 def _scenario(
@@ -55,7 +60,8 @@ def _scenario(
         for row in mine.iter_rows(named=True)
         if row["sla_s"] is not None
     ]
-    return ScenarioView(scenario_id, title, description, expectations, chains)
+    prices = read_price_chart(lake, scenario_id)
+    return ScenarioView(scenario_id, title, description, expectations, chains, prices)
 
 
 def _chart(lake: Lake, scenario_id: str, row: dict[str, object], chains: pl.DataFrame) -> str:

@@ -15,8 +15,10 @@ from pipelines.resources.lake import MissingPartitionError
 @click.option("--all", "every", is_flag=True, help="Every run in the lake (the default).")
 @click.pass_obj
 def report(data_dir: Path, scenario_ids: tuple[str, ...], every: bool) -> None:
-    """One self-contained HTML file of the runs (scorecard, effectiveness, per expectation the
-    rule's signal around detection, causal chains) at exports/report/index.html."""
+    """One self-contained HTML file of the runs at exports/report/index.html: scorecard,
+    effectiveness, latency against SLA, coverage matrix and gaps, and per scenario its prices
+    with injections and alerts marked, each expected rule's signal around detection, causal
+    chains."""
     from pipelines.report.build import build_report
 
     ids = list(scenario_ids)

@@ -6,14 +6,9 @@ from html import escape
 
 import polars as pl
 
+from pipelines.report.palette import STATUS_COLOUR
 from pipelines.scorecard import duration_text, effectiveness_line
 
-STATUS_COLOUR = {
-    "PASS": "#1a7f37",
-    "FAIL_LATE": "#b08800",
-    "FAIL_MISSED": "#cf222e",
-    "FAIL_FALSE_POSITIVE": "#cf222e",
-}
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
@@ -23,6 +18,8 @@ th { background: #f3f3f3; }
 .muted { color: #777; fill: #777; }
 .status { font-weight: bold; }
 section { border-top: 2px solid #eee; margin-top: 2em; }
+table.coverage td { text-align: center; min-width: 2.5em; }
+table.coverage th.rule { font-size: 0.85em; max-width: 7em; }
 """
 
 
@@ -39,16 +36,36 @@ class ScenarioView:
     description: str
     expectations: list[ExpectationView] = field(default_factory=list)
     chains: pl.DataFrame = field(default_factory=pl.DataFrame)
+    prices: str = ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The charts over all the report's runs, shown after the scorecard."""
+
+    latency: str
+    coverage: str
 
 
 def render_page(
-    results: pl.DataFrame, unexplained: pl.DataFrame, scenarios: list[ScenarioView]
+    results: pl.DataFrame,
+    unexplained: pl.DataFrame,
+    summary: Summary,
+    scenarios: list[ScenarioView],
 ) -> str:
     body = [
         "<h1>riskproof report</h1>",
         f"<p><strong>{escape(effectiveness_line(results, unexplained))}</strong></p>",
         "<h2>Scorecard</h2>",
         _scorecard(results),
+        '<section id="summary-latency" class="summary">',
+        "<h2>Detection latency against SLA</h2>",
+        summary.latency,
+        "</section>",
+        '<section id="summary-coverage" class="summary">',
+        "<h2>Coverage: rules × injection kinds</h2>",
+        summary.coverage,
+        "</section>",
         *(_scenario(s) for s in scenarios),
     ]
     return (
@@ -103,11 +120,12 @@ def _scorecard(results: pl.DataFrame) -> str:
 
 def _scenario(view: ScenarioView) -> str:
     parts = [
-        f'<section id="{escape(view.scenario_id)}">',
+        f'<section id="{escape(view.scenario_id)}" class="scenario">',
         f"<h2>{escape(view.scenario_id)}: {escape(view.title)}</h2>",
     ]
     if view.description:
         parts.append(f"<p>{escape(view.description)}</p>")
+    parts.append(view.prices)
     for expectation in view.expectations:
         r = expectation.row
         parts.append(f"<h3>{escape(str(r['expectation_id']))} ({escape(str(r['rule']))})</h3>")
