@@ -20,6 +20,7 @@ th { background: #f3f3f3; }
 section { border-top: 2px solid #eee; margin-top: 2em; }
 table.coverage td { text-align: center; min-width: 2.5em; }
 table.coverage th.rule { font-size: 0.85em; max-width: 7em; }
+.wide { overflow-x: auto; max-width: 100%; }
 """
 
 
@@ -97,7 +98,9 @@ def _cell(value: object, numeric: bool = False) -> str:
 
 def _table(headers: list[str], rows: list[str]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    # wide tables (the causal chains) scroll in place rather than widen the page
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f'<div class="wide">{table}</div>'
 
 
 def _scorecard(results: pl.DataFrame) -> str:
