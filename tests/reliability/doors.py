@@ -10,17 +10,18 @@ T = TypeVar("T")
 
 
 def at_the_door(
-    call: Callable[[], T], clear: tuple[type[Exception], ...], names: str
+    call: Callable[[], T], clear: tuple[type[Exception], ...], *names: str
 ) -> T | Exception:
-    """`call()`'s result, or the clear error it raised, which must name `names` (a file, a
-    source). Any other exception is a traceback leaking out of internals: counted, and raised."""
+    """`call()`'s result, or the clear error it raised, which must say every one of `names` (a
+    file, a source and symbol). Any other exception is a traceback leaking out of internals:
+    counted, and raised."""
     record("inputs_fuzzed")
     try:
         return call()
     except clear as error:
-        if names not in str(error):
+        if not all(name in str(error) for name in names):
             record("tracebacks")
-            raise AssertionError(f"error does not name {names!r}: {error}") from error
+            raise AssertionError(f"error does not name {names}: {error}") from error
         return error
     except Exception:
         record("tracebacks")
