@@ -3,12 +3,14 @@
 import re
 import shutil
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import yaml
 from dagster import ConfigurableResource
 
 from pipelines.project import LIBRARY_DIR, USER_SCENARIOS_DIR
+from pipelines.resources.atomic import write_atomically
 from pipelines.resources.limits import LimitsLibrary
 from risk_monitor import RULE_NAMES
 from risk_monitor.errors import LimitsError
@@ -172,5 +174,6 @@ class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
             target = Path(self.user_dir) / f"{family}.yaml"
             target.parent.mkdir(parents=True, exist_ok=True)
             if path.resolve() != target.resolve():
-                shutil.copyfile(path, target)
+                # a run killed mid-copy must not leave a truncated scenario for the next one
+                write_atomically(target, partial(shutil.copyfile, path))
         return scenarios

@@ -40,7 +40,9 @@ hostile = st.one_of(
     scalars,
     st.lists(scalars, max_size=4),
     st.dictionaries(st.text(max_size=8), scalars, max_size=3),
-    st.sampled_from([nested(50), {"a": {"b": {"c": {"d": None}}}}]),
+    # built afresh each draw: a shared constant would be edited in place and grow across examples
+    st.just(50).map(nested),
+    st.builds(lambda: {"a": {"b": {"c": {"d": None}}}}),
 )
 
 # Nesting deeper than a recursive parser (or dumper) can go exists only as text.
