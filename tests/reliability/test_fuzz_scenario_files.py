@@ -70,6 +70,8 @@ def regression(name: str, path: str, value: Any) -> tuple[str, Any]:
 # a limits name or inline limits the risk monitor refuses failed mid-replay, not at the door
 @example(case=regression("market_crash", "limits", "nonexistent"))
 @example(case=regression("market_crash", "limits", {"version": 1, "rules": {"nope": {}}}))
+# a list where a strategy's id belongs: "unhashable type" from the cross-reference check
+@example(case=regression("strategy_malfunction", "injections.1.params.strategy", [[1]]))
 # paths where names belong: the base, the market source
 @example(case=regression("market_crash", "extends", "/etc/passwd"))
 @example(case=regression("market_crash", "market.source", "file:.."))

@@ -64,7 +64,7 @@ def test_sigkilled_replays_leave_whole_files_and_rerun_identically(
 ) -> None:
     home = Home(tmp_path)
     rng = random.Random(SEED)
-    delays = [rng.uniform(EARLIEST_KILL_S, sequential.span_s) for _ in range(kills(3, 15))]
+    delays = [rng.uniform(EARLIEST_KILL_S, sequential.span_s) for _ in range(kills(2, 15))]
     for delay in delays:
         killed = kill_at(home, delay)
         assert_whole(home, sequential)
