@@ -98,7 +98,7 @@ def with_last_row_at(ts: str) -> tuple[str, bytes]:
     return "candles.csv", "\n".join(",".join(row) for row in rows).encode()
 
 
-@settings(max_examples=examples(60))
+@settings(max_examples=examples(150))
 @given(case=candle_files())
 # a year-9999 candle: OverflowError from the day arithmetic
 @example(case=with_last_row_at("9999-12-31T23:00:00Z"))
@@ -108,7 +108,7 @@ def test_fuzzed_candle_files_are_cached_whole_or_named(case: tuple[str, bytes]) 
     ingest(*case)
 
 
-@settings(max_examples=examples(15))
+@settings(max_examples=examples(30))
 @given(content=st.binary(max_size=200), gz=st.booleans())
 @example(content=b"", gz=False)
 @example(content=b"\xff\xfe\x00t\x00s", gz=False)

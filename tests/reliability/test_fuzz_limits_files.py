@@ -29,14 +29,14 @@ def mutated_default(draw: Draw) -> Any:
     return mutate(draw, edited(DOCUMENT, "version", 1))  # a fresh copy to break
 
 
-@settings(max_examples=examples(60))
+@settings(max_examples=examples(150))
 @given(document=mutated_default())
 @example(document=edited(DOCUMENT, "evaluation.interval", "99999999999999d"))
 def test_mutated_default_limits_parse_or_name_the_file(document: Any) -> None:
     parse(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
 
 
-@settings(max_examples=examples(30))
+@settings(max_examples=examples(60))
 @given(cut=st.floats(0, 1), splice=splices)
 # a mapping key YAML builds as a list: unhashable, a TypeError in the duplicate-key check
 @example(cut=0.0, splice="? [a, b]\n: 1\n")

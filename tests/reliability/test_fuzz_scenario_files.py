@@ -57,7 +57,7 @@ def regression(name: str, path: str, value: Any) -> tuple[str, Any]:
     return name, edited(DOCUMENTS[name], path, value)
 
 
-@settings(max_examples=examples(60))
+@settings(max_examples=examples(150))
 @given(case=mutated_library_scenario())
 # durations and times past datetime's range raised OverflowError from inside pydantic
 @example(case=regression("market_crash", "market.duration", "99999999999999d"))
@@ -80,7 +80,7 @@ def test_mutated_library_scenarios_validate_or_name_the_problem(case: tuple[str,
     validate(name, dump(document))
 
 
-@settings(max_examples=examples(30))
+@settings(max_examples=examples(60))
 @given(
     name=st.sampled_from(sorted(DOCUMENTS)),
     cut=st.floats(0, 1),
@@ -96,7 +96,7 @@ def test_library_text_cut_and_spliced_validates_or_names_the_problem(
     validate(name, text[:at] + splice + text[at:])
 
 
-@settings(max_examples=examples(30))
+@settings(max_examples=examples(60))
 @given(text=st.text(max_size=300))
 def test_random_text_validates_or_names_the_problem(text: str) -> None:
     validate("random", text)
