@@ -9,6 +9,8 @@ import yaml
 from click.testing import CliRunner
 
 from pipelines.cli import main
+from risk_monitor.errors import LimitsError
+from risk_monitor.limits import parse_limits
 from tests.integration.conftest import SHORT_CRASH
 from tests.reliability.mutations import edited
 
@@ -45,3 +47,34 @@ def test_run_takes_ids_never_paths_outside_the_library(target: str, tmp_path: Pa
     assert result.exit_code == 2, result.output
     assert result.output.startswith("error ")
     assert not (tmp_path / "data").exists()
+
+
+TAGS = [
+    "!!python/object/apply:os.system ['touch {canary}']",
+    "!!python/object/new:subprocess.Popen [['touch', '{canary}']]",
+    "!!python/name:os.system",
+]
+
+
+@pytest.mark.parametrize("tag", TAGS, ids=["apply", "new", "name"])
+def test_yaml_tags_that_build_objects_are_refused_and_run_nothing(tag: str, tmp_path: Path) -> None:
+    canary = tmp_path / "canary"
+    scenario = tmp_path / "short_crash.yaml"
+    scenario.write_text(SHORT_CRASH.read_text() + f"notes: {tag.format(canary=canary)}\n")
+    limits = tmp_path / "limits.yaml"
+    limits.write_text(f"version: 1\nevaluation: {tag.format(canary=canary)}\n")
+
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "run", str(scenario)])
+    assert result.exit_code == 2, result.output
+    assert f"error {scenario}: line " in result.output
+    with pytest.raises(LimitsError, match=f"{limits}: not valid YAML"):
+        parse_limits(limits.read_text(), str(limits))
+    assert not canary.exists()
+
+
+def test_a_key_written_twice_is_refused_with_its_line(tmp_path: Path) -> None:
+    scenario = tmp_path / "short_crash.yaml"
+    scenario.write_text(SHORT_CRASH.read_text() + "injections: []\n")
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "data"), "run", str(scenario)])
+    assert result.exit_code == 2, result.output
+    assert f"error {scenario}: line 27, column 1: duplicate key 'injections'" in result.output
