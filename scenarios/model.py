@@ -110,7 +110,7 @@ class Market(Strict):
     resolution: PositiveDuration = timedelta(seconds=1)
     pairs: list[Pair] = Field(min_length=1)
 
-    _utc_start = field_validator("start", mode="before")(_utc)
+    _utc_start = field_validator("start", mode="after")(_utc)
 
     @field_validator("start")
     @classmethod
@@ -167,7 +167,7 @@ class ScriptedOrder(Strict):
     time_in_force: Literal["gtc", "ioc", "post_only"] = "gtc"
     limit_price: Annotated[float, Field(gt=0)] | None = None
 
-    _utc_times = field_validator("at", "until", mode="before")(_utc)
+    _utc_times = field_validator("at", "until", mode="after")(_utc)
 
 
 class ActiveWindow(Strict):
@@ -181,7 +181,7 @@ class ActiveWindow(Strict):
     from_: Duration | datetime | None = Field(default=None, alias="from")
     until: Duration | datetime | None = None
 
-    _utc_times = field_validator("from_", "until", mode="before")(_utc)
+    _utc_times = field_validator("from_", "until", mode="after")(_utc)
 
 
 class StrategySpec(Strict):
@@ -219,7 +219,7 @@ class Injection(Strict):
     kind: Annotated[str, AfterValidator(_known_kind)]
     params: dict[str, Any] = Field(default_factory=dict)
 
-    _utc_at = field_validator("at", mode="before")(_utc)
+    _utc_at = field_validator("at", mode="after")(_utc)
 
     def start_ts(self, market_start: datetime) -> datetime:
         return self.at if isinstance(self.at, datetime) else market_start + self.at

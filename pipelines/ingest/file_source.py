@@ -102,7 +102,8 @@ def _parse_timestamps(column: pl.Series, path: Path) -> pl.Series:
     naive = text.str.to_datetime(ISO_NAIVE, time_unit="us", strict=False)
     parsed = pl.when(digits).then(epoch.dt.cast_time_unit("us")).otherwise(aware)
     problem = (
-        pl.when(digits & ~millis.is_between(*EPOCH_MS_RANGE, closed="left"))
+        # digits past Int64 cast to null, and null must not slip through as "in range"
+        pl.when(digits & ~millis.is_between(*EPOCH_MS_RANGE, closed="left").fill_null(False))
         .then(pl.format("{} is not epoch milliseconds (seconds or microseconds?)", raw))
         .when(~digits & aware.is_null() & naive.is_not_null())
         .then(pl.format("'{}' has no UTC offset; write it as {}Z if it is UTC", raw, text))

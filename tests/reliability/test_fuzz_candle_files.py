@@ -102,6 +102,8 @@ def with_last_row_at(ts: str) -> tuple[str, bytes]:
 @given(case=candle_files())
 # a year-9999 candle: OverflowError from the day arithmetic
 @example(case=with_last_row_at("9999-12-31T23:00:00Z"))
+# epoch digits past Int64: null, taken for a valid time, then an AssertionError on the span
+@example(case=("candles.csv", b"ts,open,high,low,close,volume\n99999999999999999999,1,2,0.5,1,1"))
 # a mistyped year ten years on: 3,654 day files, 3,652 of them empty, written without complaint
 @example(case=with_last_row_at("2032-05-01T22:00:00Z"))
 def test_fuzzed_candle_files_are_cached_whole_or_named(case: tuple[str, bytes]) -> None:

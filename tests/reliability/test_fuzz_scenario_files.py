@@ -64,6 +64,9 @@ def regression(name: str, path: str, value: Any) -> tuple[str, Any]:
 @example(case=regression("market_crash", "market.duration", "3000000d"))
 @example(case=regression("market_crash", "market.start", "9999-12-31T23:00:00Z"))
 @example(case=regression("market_crash", "injections.0.at", "99999999999999d"))
+# a start time quoted without an offset: naive, then compared with aware times (TypeError)
+@example(case=regression("market_crash", "market.start", "0001-01-01T00:00:00"))
+@example(case=regression("market_crash", "injections.0.at", "2021-05-01T01:00:00"))
 # an infinite balance or a NaN parameter passed every bound
 @example(case=regression("market_crash", "accounts.0.balances.USD", float("inf")))
 @example(case=regression("market_crash", "injections.0.params.drop", float("nan")))

@@ -19,6 +19,8 @@ BASE = yaml.safe_load(SHORT_CRASH.read_text())
 CASES = [
     ("market.duration", "99999999999999d", "market.duration: must be at most 36500 days"),
     ("market.start", "9999-12-31T23:00:00Z", "market.start: must fall in [1970-01-01, 2200-01-01)"),
+    ("market.start", "2021-05-01T03:00:00", "market.start: must carry a UTC offset"),
+    ("injections.0.at", "2021-05-01T03:40:00", "injections[0].at: must carry a UTC offset"),
     ("expectations.0.within", "3000000d", "expectations[0].within: must be at most 36500 days"),
     ("accounts.0.balances.USD", float("inf"), "accounts[0].balances.USD: Input should be a finite"),
     ("injections.0.params.drop", float("nan"), "injections[0].params.drop: Input should be a fin"),
