@@ -4,7 +4,6 @@ hypothesis profiles; and the reliability summary line printed when the suite fin
 from collections.abc import Iterator
 
 import pytest
-from _pytest.terminal import TerminalReporter
 from hypothesis import HealthCheck, settings
 
 from tests.integration.ingest.servers import BinanceServer, BybitServer, CoinGeckoServer, serving
@@ -13,7 +12,7 @@ from tests.reliability.budget import FUZZING
 
 # `make test` (ci): the same examples every run, so a failure reproduces and CI never flakes on a
 # new draw; no deadline, since two cores shared with other work make timings meaningless.
-# `make fuzz` (RISKPROOF_FUZZ=1, or --hypothesis-profile=fuzz): fresh draws, many more of them.
+# `make fuzz` (RISKPROOF_FUZZ=1): fresh draws, and tests/reliability/budget.py asks for more.
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 settings.register_profile(
     "fuzz",
@@ -48,7 +47,7 @@ def coingecko() -> Iterator[CoinGeckoServer]:
         yield server
 
 
-def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     line = recorder.summary_line()
     if line is not None:
         terminalreporter.write_sep("-", "reliability")
