@@ -12,7 +12,7 @@ PROMTOOL := $(PROMETHEUS_DIR)/usr/bin/promtool
 CHROMIUM := /usr/bin/chromium
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: run run-all test lint ui bench clean deploy-data
+.PHONY: run run-all test fuzz lint ui bench clean deploy-data
 # A representative slice of the library, one scenario per failure family, replayed in about a
 # minute; `make run-all` replays every library scenario (matrix sweeps expanded).
 SCENARIOS ?= market_crash usdt_depeg settlement_failure price_divergence strategy_malfunction crisis_terra_luna
@@ -52,6 +52,11 @@ test: lint $(PROMTOOL) $(CHROMIUM)
 	$(PROMTOOL) check rules dashboards/alerts/riskproof.rules.yml
 	$(PROMTOOL) test rules dashboards/alerts/riskproof.rules.test.yml
 	$(BIN)/pytest
+
+# tests/reliability at length: fresh hypothesis draws (the `fuzz` profile, 25x the examples of
+# `make test`) and 15 SIGKILLs instead of 3. Not part of `make test` or CI.
+fuzz: $(VENV)/.synced
+	RISKPROOF_FUZZ=1 $(BIN)/pytest tests/reliability
 
 # The lake's runs as Prometheus blocks in data/exports/tsdb, what deploy/compose.yaml mounts.
 deploy-data: $(VENV)/.synced $(PROMTOOL)

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from correlator.effectiveness import by_scenario, pooled
+from pipelines.resources.atomic import write_atomically
 
 STATUS_STYLE = {
     "PASS": "bold green",
@@ -62,8 +63,8 @@ def effectiveness_line(results: pl.DataFrame, unexplained: pl.DataFrame) -> str:
 
 
 def export(results: pl.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    results.write_csv(path)
+    # runs in other processes export too: a reader sees one whole scorecard, never half of one
+    write_atomically(path, results.write_csv)
 
 
 def duration_text(value: float | None) -> str:

@@ -12,6 +12,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from pipelines.resources.atomic import write_atomically
 from pipelines.scorecard import STATUS_STYLE, duration_text
 from scenarios import ValidScenario
 from scenarios.compose import family_of
@@ -77,8 +78,7 @@ def export_sweeps(tables: dict[str, pl.DataFrame], directory: Path) -> list[Path
     paths = []
     for family, table in tables.items():
         path = directory / f"{family}.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        table.write_csv(path)
+        write_atomically(path, table.write_csv)
         paths.append(path)
     return paths
 

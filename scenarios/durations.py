@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-_PATTERN = re.compile(r"^(\d+)(ms|s|m|h|d)$")
+_PATTERN = re.compile(r"^(\d{1,18})(ms|s|m|h|d)$", re.ASCII)
 _UNIT = {
     "ms": timedelta(milliseconds=1),
     "s": timedelta(seconds=1),
@@ -12,6 +12,8 @@ _UNIT = {
     "d": timedelta(days=1),
 }
 EXPECTED = "a duration like 500ms, 30s, 15m, 6h or 2d"
+# Longer than any replay or SLA could be; also keeps `start + duration` far from datetime's end.
+MAX_DAYS = 36_500
 
 
 def parse_duration(text: object) -> timedelta:
@@ -23,7 +25,10 @@ def parse_duration(text: object) -> timedelta:
         if text.strip().startswith("-"):
             raise ValueError(f"must not be negative: expected {EXPECTED}, got {text!r}")
         raise ValueError(f"expected {EXPECTED}, got {text!r}")
-    return int(match.group(1)) * _UNIT[match.group(2)]
+    count, unit = int(match.group(1)), match.group(2)
+    if count * (_UNIT[unit] // _UNIT["ms"]) > MAX_DAYS * (_UNIT["d"] // _UNIT["ms"]):
+        raise ValueError(f"must be at most {MAX_DAYS} days, got {text!r}")
+    return count * _UNIT[unit]
 
 
 def format_duration(value: timedelta) -> str:

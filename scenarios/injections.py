@@ -30,7 +30,7 @@ Target = Literal["market_data", "exchange", "custodian", "strategy"]
 class Profile(BaseModel):
     """How an injected effect develops: ramp in over `over`, hold, then optionally recover."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     over: Duration = timedelta(0)
     shape: Shape = "linear"

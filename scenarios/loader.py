@@ -27,6 +27,9 @@ from scenarios.universe import ASSETS, PERPETUALS, QUOTE_CURRENCY, STABLECOINS, 
 MAX_BYTES = 1_000_000
 # Anchors and aliases are YAML's own reuse; a few are handy, thousands are an alias bomb.
 MAX_ALIASES = 100
+# PyYAML composes recursively: thousands of nested brackets would end in a RecursionError deep
+# inside it, so nesting is refused long before that (real scenarios nest about five levels).
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -120,16 +123,40 @@ def _validate(
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """Safe YAML (no tags that build objects) that also refuses alias bombs."""
+    """Safe YAML (no tags that build objects) that also refuses alias bombs and deep nesting."""
 
     aliases = 0
+    depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (an alias bomb?)")
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # YAML keeps the last of two equal keys: a second `injections:` would silently drop the
+        # first. Merged keys (`<<: *base`) may be overridden; a key written twice may not.
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 def _parse_yaml(text: str, source: str) -> dict[str, Any]:

@@ -71,17 +71,21 @@ def _utc(value: object) -> object:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN passes every `ge`/`le` bound unnoticed and inf balances poison every sum downstream
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+EARLIEST_START = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_START = datetime(2200, 1, 1, tzinfo=UTC)
 SOURCE_FORMS = ("bundled", "cache", "coingecko", "ccxt:<exchange id>", "file:<exchange>")
 
 
 def _market_source(value: str) -> str:
     """Where the candles come from; the pipeline resolves the name, the file only names it."""
     kind, _, name = value.partition(":")
-    named = kind in ("ccxt", "file") and re.fullmatch(r"[A-Za-z0-9_.-]+", name) is not None
-    if value in ("bundled", "cache", "coingecko") or named:
+    # a name, never a path: it keys a cache directory
+    plain_name = re.fullmatch(r"[A-Za-z0-9][\w.-]*", name, re.ASCII) is not None
+    if value in ("bundled", "cache", "coingecko") or (kind in ("ccxt", "file") and plain_name):
         return value
     raise ValueError(f"unknown market source {value!r}; expected one of {', '.join(SOURCE_FORMS)}")
 
@@ -106,7 +110,17 @@ class Market(Strict):
     resolution: PositiveDuration = timedelta(seconds=1)
     pairs: list[Pair] = Field(min_length=1)
 
-    _utc_start = field_validator("start", mode="before")(_utc)
+    _utc_start = field_validator("start", mode="after")(_utc)
+
+    @field_validator("start")
+    @classmethod
+    def _plausible_start(cls, value: datetime) -> datetime:
+        # real market data, and every offset from it, must stay inside datetime's range
+        if not EARLIEST_START <= value < LATEST_START:
+            raise ValueError(
+                f"must fall in [{EARLIEST_START:%Y-%m-%d}, {LATEST_START:%Y-%m-%d}), got {value}"
+            )
+        return value
 
     @field_validator("resolution")
     @classmethod
@@ -153,19 +167,21 @@ class ScriptedOrder(Strict):
     time_in_force: Literal["gtc", "ioc", "post_only"] = "gtc"
     limit_price: Annotated[float, Field(gt=0)] | None = None
 
-    _utc_times = field_validator("at", "until", mode="before")(_utc)
+    _utc_times = field_validator("at", "until", mode="after")(_utc)
 
 
 class ActiveWindow(Strict):
     """When a strategy runs: offsets from market.start or absolute UTC times; open ends mean the
     scenario's own start and end."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     from_: Duration | datetime | None = Field(default=None, alias="from")
     until: Duration | datetime | None = None
 
-    _utc_times = field_validator("from_", "until", mode="before")(_utc)
+    _utc_times = field_validator("from_", "until", mode="after")(_utc)
 
 
 class StrategySpec(Strict):
@@ -203,7 +219,7 @@ class Injection(Strict):
     kind: Annotated[str, AfterValidator(_known_kind)]
     params: dict[str, Any] = Field(default_factory=dict)
 
-    _utc_at = field_validator("at", mode="before")(_utc)
+    _utc_at = field_validator("at", mode="after")(_utc)
 
     def start_ts(self, market_start: datetime) -> datetime:
         return self.at if isinstance(self.at, datetime) else market_start + self.at

@@ -52,7 +52,8 @@ def check_strategies(
     declared = {s.id for s in spec.strategies}
     for index, injection in enumerate(spec.injections):
         named = injection.params.get("strategy")
-        if injection.kind == "strategy_on" and named not in declared:
+        # a non-string name is already reported by the kind's own parameter check
+        if injection.kind == "strategy_on" and isinstance(named, str) and named not in declared:
             yield Problem(f"injections[{index}].params.strategy", f"no strategy {named!r}")
 
 

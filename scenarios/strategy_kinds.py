@@ -17,7 +17,7 @@ Fraction = Annotated[float, Field(gt=0, lt=1)]
 class StrategyParams(BaseModel):
     """Pre-trade limits an OMS applies to every strategy; chaos kinds may switch them off."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     max_position_usd: Positive = Field(
         default=2_000_000, description="largest USD value of one non-USD asset the OMS allows"

@@ -41,7 +41,12 @@ def make_exchange(exchange_id: str, api_url: str | None, policy: RetryPolicy) ->
     if exchange_id not in ccxt.exchanges:
         raise ValueError(f"unknown ccxt exchange {exchange_id!r}")
     exchange = getattr(ccxt, exchange_id)(
-        {"enableRateLimit": True, "timeout": int(policy.timeout_s * 1000)}
+        {
+            "enableRateLimit": True,
+            "timeout": int(policy.timeout_s * 1000),
+            # to tell an empty answer from one ccxt could not parse (see CcxtSource._page_walk)
+            "enableLastJsonResponse": True,
+        }
     )
     fetch_markets = exchange.options.get("fetchMarkets")
     if isinstance(fetch_markets, dict) and "types" in fetch_markets:
@@ -119,7 +124,12 @@ class CcxtSource:
             "paginationCalls": self.window_candles,
             "maxRetries": 0,  # every retry goes through _with_backoff (see the module docstring)
         }
+        self.exchange.last_json_response = None
         result: list[list[Any]] = self.exchange.fetch_ohlcv(symbol, timeframe, since, None, params)
+        if not result and not isinstance(self.exchange.last_json_response, list | dict):
+            # ccxt reads a cut-short or non-JSON body as "no candles"; two such answers would
+            # agree the range is empty and cache it so for good: make it a failed request instead
+            raise ccxt.BadResponse("an answer with no candles that is not a JSON document")
         return result
 
     def _window(

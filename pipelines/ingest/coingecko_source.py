@@ -84,12 +84,24 @@ def _retryable(exc: Exception) -> bool:
     return False
 
 
+# Point times CoinGecko could mean, in epoch milliseconds (1970..5138): anything else would
+# overflow the Int64 microsecond column the candles are built in.
+EPOCH_MS = range(0, 10**14)
+
+
 def _parse(answer: Any, what: str) -> tuple[list[tuple[int, float]], dict[int, float]]:
     if not isinstance(answer, dict) or not isinstance(answer.get("prices"), list):
         raise ValueError(f"{what}: answer has no price list")
-    prices = [(int(t), float(p)) for t, p in answer["prices"]]
-    volumes = {int(t): float(v) for t, v in answer.get("total_volumes") or []}
+    prices = [(_epoch_ms(t, what), float(p)) for t, p in answer["prices"]]
+    volumes = {_epoch_ms(t, what): float(v) for t, v in answer.get("total_volumes") or []}
     return prices, volumes
+
+
+def _epoch_ms(value: Any, what: str) -> int:
+    ms = int(value)
+    if ms not in EPOCH_MS:
+        raise ValueError(f"{what}: point time {value!r} is not epoch milliseconds")
+    return ms
 
 
 def fetch_coingecko(

@@ -10,7 +10,7 @@ header excluded), so the file can be fixed at that line. Candle invariants (high
 not checked here: the cache checks them per UTC day, with the same rules as every other source.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -24,6 +24,11 @@ ISO_AWARE = "%Y-%m-%dT%H:%M:%S%.f%#z"
 ISO_NAIVE = "%Y-%m-%dT%H:%M:%S%.f"
 # Epoch values outside 1973..5138 in milliseconds are almost surely seconds or microseconds.
 EPOCH_MS_RANGE = (10**11, 10**14)
+# Candle times a file may hold: every day between them is cached, so one mistyped year would
+# otherwise write thousands of empty days (or overflow datetime near year 9999).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+MAX_GAP = timedelta(days=31)
 
 
 class CandleFileError(ValueError):
@@ -48,7 +53,9 @@ def read_candle_file(path: Path, exchange: str, symbol: str, timeframe: str) -> 
     frame = pl.DataFrame(
         {"ts": _timestamps(raw["ts"], path), **{n: _numbers(raw[n], path) for n in NUMBERS}}
     )
+    _check_range(frame["ts"], path)
     _check_order(frame["ts"], path)
+    _check_gaps(frame["ts"], path)
     _check_spacing(frame["ts"], timeframe, path)
     labels = {"source": file_source(exchange), "pair": symbol, "timeframe": timeframe}
     return frame.with_columns(**{k: pl.lit(v) for k, v in labels.items()}).select(CANDLES.names())
@@ -95,7 +102,8 @@ def _parse_timestamps(column: pl.Series, path: Path) -> pl.Series:
     naive = text.str.to_datetime(ISO_NAIVE, time_unit="us", strict=False)
     parsed = pl.when(digits).then(epoch.dt.cast_time_unit("us")).otherwise(aware)
     problem = (
-        pl.when(digits & ~millis.is_between(*EPOCH_MS_RANGE, closed="left"))
+        # digits past Int64 cast to null, and null must not slip through as "in range"
+        pl.when(digits & ~millis.is_between(*EPOCH_MS_RANGE, closed="left").fill_null(False))
         .then(pl.format("{} is not epoch milliseconds (seconds or microseconds?)", raw))
         .when(~digits & aware.is_null() & naive.is_not_null())
         .then(pl.format("'{}' has no UTC offset; write it as {}Z if it is UTC", raw, text))
@@ -152,6 +160,28 @@ def _check_order(ts: pl.Series, path: Path) -> None:
         raise CandleFileError(
             f"{path}: data row {index + 1}, column 'ts': {_iso(ts, index)} is not after the "
             f"previous row's {_iso(ts, index - 1)}; rows must be sorted by time, no duplicates"
+        )
+
+
+def _check_range(ts: pl.Series, path: Path) -> None:
+    outside = ~ts.is_between(EARLIEST, LATEST, closed="left")
+    if outside.any():
+        index = int(outside.arg_true()[0])
+        raise CandleFileError(
+            f"{path}: data row {index + 1}, column 'ts': {_iso(ts, index)} is outside "
+            f"[{EARLIEST:%Y-%m-%d}, {LATEST:%Y-%m-%d})"
+        )
+
+
+def _check_gaps(ts: pl.Series, path: Path) -> None:
+    """Every day of a gap is cached as "the source had nothing": a long one is likely a typo."""
+    too_long = (ts.diff() > MAX_GAP).fill_null(False)
+    if too_long.any():
+        index = int(too_long.arg_true()[0])
+        raise CandleFileError(
+            f"{path}: data row {index + 1}, column 'ts': {_iso(ts, index)} is more than "
+            f"{MAX_GAP.days} days after the previous row's {_iso(ts, index - 1)}; split the file "
+            "at the gap if it is real"
         )
 
 

@@ -1,16 +1,24 @@
 """Where scenarios come from: the library in the repo, plus files a user ran from elsewhere."""
 
+import re
 import shutil
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import yaml
 from dagster import ConfigurableResource
 
 from pipelines.project import LIBRARY_DIR, USER_SCENARIOS_DIR
+from pipelines.resources.atomic import write_atomically
+from pipelines.resources.limits import LimitsLibrary
 from risk_monitor import RULE_NAMES
+from risk_monitor.errors import LimitsError
 from scenarios import Problem, ScenarioError, ValidScenario, load_scenarios
 from scenarios.compose import BaseResolver, family_of
+
+# What a scenario id may be (scenarios.model.Identifier): it names files and lake partitions.
+SCENARIO_ID = re.compile(r"[a-z0-9_]+", re.ASCII)
 
 
 def read_scenarios(path: Path, resolve: BaseResolver | None = None) -> list[ValidScenario]:
@@ -20,7 +28,23 @@ def read_scenarios(path: Path, resolve: BaseResolver | None = None) -> list[Vali
     family = family_of(scenarios[0].id)
     if family != path.stem:
         raise ScenarioError(str(path), [Problem("id", f"must match the file name {path.stem!r}")])
+    _check_limits(scenarios, path)
     return scenarios
+
+
+def _check_limits(scenarios: list[ValidScenario], path: Path) -> None:
+    """The limits each scenario names load, so a typo there fails at the door, not mid-replay."""
+    problems: list[Problem] = []
+    for scenario in scenarios:
+        try:
+            LimitsLibrary().load(scenario.spec.limits, str(path))
+        except LimitsError as error:
+            prefix = f"{path}: "
+            problems += [Problem("", p.removeprefix(prefix)) for p in error.problems]
+        except FileNotFoundError as error:
+            problems.append(Problem("", str(error).removeprefix(f"{path}: ")))
+    if problems:
+        raise ScenarioError(str(path), list(dict.fromkeys(problems)))
 
 
 def read_scenario(path: Path) -> ValidScenario:
@@ -64,6 +88,11 @@ class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
 
     def path_for(self, scenario_id: str) -> Path:
         family = family_of(scenario_id)
+        if not SCENARIO_ID.fullmatch(family):
+            # an id is a name, never a path: `../x` must not find a file outside the library
+            raise KeyError(
+                f"{scenario_id!r} is not a scenario id (lowercase letters, digits, underscores)"
+            )
         for directory in (Path(self.library_dir), Path(self.user_dir)):
             candidate = directory / f"{family}.yaml"
             if candidate.exists():
@@ -75,6 +104,8 @@ class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
 
     def resolve_base(self, name: str, child_source: str) -> tuple[str, str]:
         """The base an `extends:` names: a path relative to the extending file, else an id."""
+        if Path(name).is_absolute():
+            raise KeyError(f"{name!r}: name a library id or a path relative to this file")
         relative = Path(child_source).parent / name
         path = relative if name.endswith((".yaml", ".yml")) and relative.exists() else None
         path = path or self.path_for(Path(name).stem if name.endswith(".yaml") else name)
@@ -143,5 +174,6 @@ class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
             target = Path(self.user_dir) / f"{family}.yaml"
             target.parent.mkdir(parents=True, exist_ok=True)
             if path.resolve() != target.resolve():
-                shutil.copyfile(path, target)
+                # a run killed mid-copy must not leave a truncated scenario for the next one
+                write_atomically(target, partial(shutil.copyfile, path))
         return scenarios

@@ -124,6 +124,9 @@ class _Handler(BaseHTTPRequestHandler):
         if status == -1:  # hang: answer after the client has given up
             time.sleep(self.server.hang_s)
             status, body = self.server.route(url.path, query, None)
+        mangle = self.server.mangle
+        if mangle is not None and status == 200 and url.path.startswith(self.server.fault_path):
+            body = mangle(body)
         request.status = status
         try:
             payload = body.encode()
@@ -139,6 +142,8 @@ class _Handler(BaseHTTPRequestHandler):
 class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
     fault_path = ""
+    # rewrites every successful answer on `fault_path`: how the fuzz tests break a venue's JSON
+    mangle: Callable[[str], str] | None = None
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
