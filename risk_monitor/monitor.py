@@ -43,10 +43,10 @@ class MonitorOutput:
 
 
 def _signals_and_alerts(inputs: RuleInputs, limits: Limits) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Each configured rule's signal rows (by rule, not yet on the full key) and owned alert
-    events, sorted. Rule by rule: a rule's levelled
-    frame (a dozen columns) is dropped as soon as its alerts are read off it, so the whole run's
-    (millions of rows wide) never exists at once; that was the replay's peak memory."""
+    """Each configured rule's signal rows (rule after rule, not yet on the full key) and the
+    owned alert events (sorted). A rule's levelled frame, a dozen columns wide, is dropped once
+    its alerts are read off it, so no frame of every rule's levelled rows ever exists: it was
+    the replay's peak memory."""
     signals, alerts = [], []
     for name, rule_limits in limits.rules.configured():
         levelled = apply_levels(RULES[name](inputs, rule_limits), name, rule_limits).cast(LEVELLED)

@@ -41,6 +41,7 @@ class StrategyRun:
     strategy_performance: pl.DataFrame  # STRATEGY_PERFORMANCE
 
 
+@collector_paused()
 def simulate_with_strategies(
     reference_prices: pl.DataFrame,
     candles: pl.DataFrame,
@@ -56,26 +57,7 @@ def simulate_with_strategies(
     report_every: timedelta = REPORT_EVERY,
 ) -> StrategyRun:
     """`simulate_exchange`, with `strategies` trading on the same venue as the scripted orders."""
-    with collector_paused():
-        return _simulate(
-            reference_prices, candles, orders, opening_balances, chaos, seed, strategies,
-            config or ExchangeConfig(), start, end, report_every,
-        )  # fmt: skip
-
-
-def _simulate(
-    reference_prices: pl.DataFrame,
-    candles: pl.DataFrame,
-    orders: pl.DataFrame,
-    opening_balances: pl.DataFrame,
-    chaos: Sequence[ChaosWindow],
-    seed: int,
-    strategies: Sequence[TypedStrategy],
-    config: ExchangeConfig,
-    start: datetime | None,
-    end: datetime | None,
-    report_every: timedelta,
-) -> StrategyRun:
+    config = config or ExchangeConfig()
     venue = open_exchange(
         reference_prices, candles, opening_balances, chaos, seed, config, start, end
     )
