@@ -42,7 +42,7 @@ def cold_run(scenario_file: Path, data_dir: Path) -> ChildRun:
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "benchmarks.peak_rss", str(result), sys.executable, "-m"]
-            + ["pipelines.cli", "--data-dir", str(data_dir), "run", str(scenario_file)],
+            + ["pipelines", "--data-dir", str(data_dir), "run", str(scenario_file)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env={"DAGSTER_HOME": home, "PATH": "/usr/bin:/bin"},

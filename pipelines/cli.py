@@ -16,6 +16,7 @@ from pipelines.ingest.cli import data_group, ingest
 from pipelines.metrics.cli import metrics as export_metrics_command
 from pipelines.monitor_cli import monitor
 from pipelines.provenance.cli import evidence, verify
+from pipelines.quality import sidecar
 from pipelines.report.cli import report
 from pipelines.resources.catalog import ScenarioCatalog, read_scenarios
 from pipelines.scenario_schema import PUBLISHED, schema_text
@@ -91,7 +92,9 @@ def run(
                 on_start=lambda sid: status.update(f"replaying [bold]{sid}[/] ..."),
             )
         else:
+            sidecar.stop()  # pipelines.__main__ started it; each worker starts its own
             status.update(f"replaying {len(ids)} scenarios, {workers} at a time ...")
+            span_s = {s.id: (s.end - s.start).total_seconds() for s in scenarios}
             outcomes = replay_in_parallel(
                 data_dir,
                 instance,
@@ -99,6 +102,7 @@ def run(
                 seed,
                 workers,
                 on_done=lambda o: console.print(f"  {o.scenario_id} replayed", highlight=False),
+                cost=span_s.__getitem__,
             )
     failed = [o for o in outcomes if not o.success]
     for outcome in failed:

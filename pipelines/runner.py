@@ -11,6 +11,7 @@ from typing import Any
 from dagster import DagsterInstance, Definitions
 
 from pipelines.partitions import scenario_partitions
+from pipelines.quality import sidecar
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
@@ -30,26 +31,33 @@ def replay_in_parallel(
     seed: int | None,
     workers: int,
     on_done: Callable[[ReplayOutcome], None] = lambda _: None,
+    cost: Callable[[str], float] = lambda _: 0.0,
 ) -> list[ReplayOutcome]:
     """Each scenario a run of its own in one of `workers` processes, outcomes in input order.
 
     Scenarios share nothing but the lake (one partition each, written atomically), the warehouse
     (one writer at a time, behind its lock) and the instance, whose partitions are registered here
-    first so the workers never race to add them.
+    first so the workers never race to add them. They start costliest first (by `cost`, such as
+    the hours replayed), so a long one never starts last and leaves the other workers idle.
     """
     register_partitions(instance, scenario_ids)
     # spawn, not fork: a forked child inherits Polars' thread pool mid-flight and can deadlock.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_replay_one, data_dir, sid, seed) for sid in scenario_ids]
+        futures = {
+            sid: pool.submit(_replay_one, data_dir, sid, seed)
+            for sid in sorted(scenario_ids, key=cost, reverse=True)
+        }
         outcomes = []
-        for future in futures:
-            outcomes.append(future.result())
+        for sid in scenario_ids:
+            outcomes.append(futures[sid].result())
             on_done(outcomes[-1])
     return outcomes
 
 
 def _replay_one(data_dir: Path, scenario_id: str, seed: int | None) -> ReplayOutcome:
+    # before the stages are imported: the sidecar's import overlaps theirs (pipelines.__main__)
+    sidecar.warm_up()
     from pipelines.definitions import build_definitions
 
     with DagsterInstance.get() as instance:

@@ -60,6 +60,10 @@ class Sidecar:
         except subprocess.TimeoutExpired:
             self._process.kill()
 
+    def kill(self) -> None:
+        self._process.kill()
+        self._process.wait()
+
     def _stopped(self) -> str:
         return f"the great_expectations sidecar stopped (exit code {self._process.poll()})"
 
@@ -99,6 +103,17 @@ def warm_up() -> None:
         if _sidecar is None:
             _sidecar = Sidecar()
             atexit.register(_sidecar.close)
+
+
+def stop() -> None:
+    """Stop this process's sidecar, if any, at once: the process will validate nothing (its
+    replays run in worker processes, each with a sidecar of its own)."""
+    global _sidecar
+    with _lock:
+        if _sidecar is not None:
+            _sidecar.kill()
+            atexit.unregister(_sidecar.close)
+            _sidecar = None
 
 
 def validate(ticks: pl.DataFrame, pairs: list[str]) -> SuiteOutcome:

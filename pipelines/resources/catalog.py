@@ -129,6 +129,11 @@ class ScenarioCatalog(ConfigurableResource):  # type: ignore[type-arg]
         scenarios = read_scenarios(self.path_for(name), self.resolve_base)
         return [self._seeded(s) for s in scenarios]
 
+    def span_s(self, scenario_id: str) -> float:
+        """The market time a scenario replays, in seconds: roughly what its replay costs."""
+        scenario = self.load(scenario_id)
+        return (scenario.end - scenario.start).total_seconds()
+
     def load(self, scenario_id: str) -> ValidScenario:
         for scenario in self.expand(family_of(scenario_id)):
             if scenario.id == scenario_id:

@@ -44,9 +44,10 @@ def library_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("library")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DAGSTER_HOME", str(tmp_path_factory.mktemp("dagster_home")))
+        catalog = ScenarioCatalog()
         with DagsterInstance.get() as instance:
             outcomes = replay_in_parallel(
-                data_dir, instance, ScenarioCatalog().ids(), seed=None, workers=2
+                data_dir, instance, catalog.ids(), seed=None, workers=2, cost=catalog.span_s
             )
     for outcome in outcomes:
         assert outcome.success, f"{outcome.scenario_id}: {outcome.error}"

@@ -130,7 +130,7 @@ def test_without_a_port_nothing_is_served(
 def test_riskproof_run_serves_metrics_while_it_replays(tmp_path: Path) -> None:
     home = tmp_path / "dagster_home"
     home.mkdir()
-    command = [sys.executable, "-m", "pipelines.cli", "--data-dir", str(tmp_path / "data"),
+    command = [sys.executable, "-m", "pipelines", "--data-dir", str(tmp_path / "data"),
                "run", "--workers", "1", "--metrics-port", "0", str(SHORT_CRASH)]  # fmt: skip
     process = subprocess.Popen(
         command,

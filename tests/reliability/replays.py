@@ -54,7 +54,7 @@ class Home:
         logs.mkdir(parents=True, exist_ok=True)
         n = len(list(logs.glob("*.out")))
         return subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "--data-dir", str(self.data), *args],
+            [sys.executable, "-m", "pipelines", "--data-dir", str(self.data), *args],
             cwd=self.root,
             env=self.env(),
             stdout=open(logs / f"{n:03d}.out", "wb"),  # noqa: SIM115 - the child owns it
