@@ -51,7 +51,7 @@ lint: $(VENV)/.synced
 test: lint $(PROMTOOL) $(CHROMIUM)
 	$(PROMTOOL) check rules dashboards/alerts/riskproof.rules.yml
 	$(PROMTOOL) test rules dashboards/alerts/riskproof.rules.test.yml
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # tests/reliability at length: fresh hypothesis draws (the `fuzz` profile, 25x the examples of
 # `make test`) and 15 SIGKILLs instead of 3. Not part of `make test` or CI.

@@ -2,6 +2,7 @@
 hypothesis profiles; and the reliability summary line printed when the suite finishes."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -45,6 +46,18 @@ def coingecko() -> Iterator[CoinGeckoServer]:
     with serving(CoinGeckoServer()) as server:
         assert isinstance(server, CoinGeckoServer)
         yield server
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # in a pytest-xdist worker: the counts travel to the controller, which prints the line
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability"] = recorder.snapshot()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    recorder.merge(getattr(node, "workeroutput", {}).get("reliability"))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

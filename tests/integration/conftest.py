@@ -6,6 +6,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from dagster import DagsterInstance
+from filelock import FileLock
 
 from pipelines.definitions import build_definitions
 from pipelines.resources.catalog import ScenarioCatalog
@@ -38,12 +39,24 @@ def lake_table(data_dir: Path, table: str, scenario_id: str) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def library_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def library_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The whole library, replayed as `riskproof run` does: two scenarios at a time, each in its
-    own process, against a Dagster instance of the test's own."""
-    data_dir = tmp_path_factory.mktemp("library")
+    own process, against a Dagster instance of the test's own. Once per test session: under
+    pytest-xdist the first worker to ask replays it, behind a lock, and the others read it."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    data_dir, done = shared / "library", shared / "library.replayed"
+    with FileLock(str(shared / "library.lock")):
+        if not done.exists():
+            _replay_library(data_dir, shared / "library_dagster_home")
+            done.touch()
+    return data_dir
+
+
+def _replay_library(data_dir: Path, dagster_home: Path) -> None:
+    dagster_home.mkdir(parents=True, exist_ok=True)
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("DAGSTER_HOME", str(tmp_path_factory.mktemp("dagster_home")))
+        env.setenv("DAGSTER_HOME", str(dagster_home))
         catalog = ScenarioCatalog()
         with DagsterInstance.get() as instance:
             outcomes = replay_in_parallel(
@@ -51,4 +64,3 @@ def library_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
     for outcome in outcomes:
         assert outcome.success, f"{outcome.scenario_id}: {outcome.error}"
-    return data_dir

@@ -36,3 +36,19 @@ def summary_line() -> str | None:
     if not _touched:
         return None
     return "reliability: " + ", ".join(f"{_counts[key]} {label}" for key, label in FIELDS)
+
+
+def snapshot() -> dict[str, object]:
+    """The counts so far, to hand from a pytest-xdist worker to the controller."""
+    return {"touched": _touched, "counts": dict(_counts)}
+
+
+def merge(snapshot: dict[str, object] | None) -> None:
+    """Add a worker's `snapshot()` to this process's counts."""
+    global _touched
+    if not snapshot or not snapshot["touched"]:
+        return
+    _touched = True
+    counts = snapshot["counts"]
+    assert isinstance(counts, dict)
+    _counts.update(counts)
