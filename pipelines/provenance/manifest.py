@@ -8,6 +8,7 @@ same bytes wherever its data directory is.
 import importlib.metadata
 import platform
 import subprocess
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -121,6 +122,9 @@ def output_hashes(lake: Lake, scenario_id: str) -> tuple[list[OutputHash], list[
     return found, missing
 
 
+# The code cannot change under a running process: hashed once, not at the end of every run a
+# process replays (the library test's workers replay a dozen each).
+@cache
 def code_identity() -> Code:
     files = [p for package in CODE_PACKAGES for p in (project.ROOT / package).rglob("*.py")]
     lock = project.ROOT / "uv.lock"

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from tests.reliability.conftest import Reference
 from tests.reliability.poller import polling
-from tests.reliability.recorder import record
 from tests.reliability.replays import Home, run_args
-from tests.reliability.test_interruption import assert_identical, assert_whole
+from tests.reliability.test_interruption import assert_concurrent_runs_clean
 
 
 def test_two_scenarios_in_two_worker_processes_match_sequential_runs(
@@ -18,9 +17,4 @@ def test_two_scenarios_in_two_worker_processes_match_sequential_runs(
     home = Home(tmp_path)
     with polling(home, sequential.rows) as polls:
         home.run(*run_args("short_crash", "brief_depeg", workers=2))
-    record("concurrent_runs", 2)
-    record("half_written_partitions", len(polls.partial))
-    polls.assert_clean()
-    assert_whole(home, sequential)
-    for scenario_id in ("short_crash", "brief_depeg"):
-        assert_identical(home, sequential, scenario_id)
+    assert_concurrent_runs_clean(home, sequential, polls)

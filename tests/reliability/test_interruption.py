@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.reliability.budget import kills
 from tests.reliability.conftest import Reference
-from tests.reliability.poller import polling
+from tests.reliability.poller import Polls, polling
 from tests.reliability.recorder import record
 from tests.reliability.replays import (
     Home,
@@ -59,6 +59,17 @@ def assert_identical(home: Home, reference: Reference, scenario_id: str) -> None
     assert not differing, differing
 
 
+def assert_concurrent_runs_clean(home: Home, reference: Reference, polls: Polls) -> None:
+    """Two runs at once: the reader never saw a half-published state, and both scenarios' files
+    are whole and byte-identical to the one-at-a-time replays."""
+    record("concurrent_runs", 2)
+    record("half_written_partitions", len(polls.partial))
+    polls.assert_clean()
+    assert_whole(home, reference)
+    for scenario_id in ("short_crash", "brief_depeg"):
+        assert_identical(home, reference, scenario_id)
+
+
 def test_sigkilled_replays_leave_whole_files_and_rerun_identically(
     sequential: Reference, tmp_path: Path
 ) -> None:
@@ -74,9 +85,4 @@ def test_sigkilled_replays_leave_whole_files_and_rerun_identically(
         rerun = home.start(*run_args("short_crash"))
         beside = home.start(*run_args("brief_depeg"))
         assert (rerun.wait(), beside.wait()) == (0, 0), home.last_output()
-    record("concurrent_runs", 2)
-    record("half_written_partitions", len(polls.partial))
-    polls.assert_clean()
-    assert_whole(home, sequential)
-    for scenario_id in ("short_crash", "brief_depeg"):
-        assert_identical(home, sequential, scenario_id)
+    assert_concurrent_runs_clean(home, sequential, polls)
