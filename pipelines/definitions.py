@@ -20,6 +20,7 @@ from pipelines.resources.warehouse import Warehouse
 from pipelines.risk import assets as risk_assets
 from pipelines.simulation import assets as simulation_assets
 from pipelines.venues import assets as venue_assets
+from pipelines.warehouse import assets as warehouse_assets
 
 STAGES = (
     market_assets,
@@ -29,6 +30,7 @@ STAGES = (
     audit_assets,
     audit_evidence,
     provenance_assets,
+    warehouse_assets,
 )
 
 
@@ -42,10 +44,8 @@ def build_definitions(
         asset_checks=[],
         jobs=[replay_scenario],
         resources={
-            "storage": Storage(
-                lake=Lake(root=str(data_dir / "lake")),
-                warehouse=Warehouse(path=str(data_dir / "warehouse.duckdb")),
-            ),
+            "storage": Storage(lake=Lake(root=str(data_dir / "lake"))),
+            "warehouse": Warehouse(path=str(data_dir / "warehouse.duckdb")),
             "catalog": ScenarioCatalog(user_dir=str(data_dir / "scenarios")),
             "market_source": MarketSource(
                 cache_dir=str(candles_cache or project.candles_cache_dir(data_dir))

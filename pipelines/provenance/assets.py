@@ -73,14 +73,12 @@ def run_manifest(
         outputs=outputs,
     )
     path = write_manifest(lake_root, manifest)
-    rows = storage.warehouse.publish_query("audit", "run_manifest", warehouse_query(lake_root))
     return MaterializeResult(
         asset_key=KEY,
         metadata={
             "path": MetadataValue.path(str(path)),
             "sha256": file_sha256(path),
             "tables": len(outputs),
-            "warehouse_table": f"{MANIFEST_TABLE} ({rows} rows, all scenarios)",
         },
         check_results=[
             AssetCheckResult(

@@ -1,4 +1,4 @@
-"""Storage as the assets see it: read a table's partition, or check, write and publish one."""
+"""Storage as the assets see it: read a table's partition, or check and write one."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -18,7 +18,6 @@ from dagster import (
 from pipelines.checks import CheckOutcome, check_table, contract_outcome
 from pipelines.contracts import CONTRACTS
 from pipelines.resources.lake import Lake, file_sha256
-from pipelines.resources.warehouse import Warehouse
 
 
 def asset_key(table: str) -> AssetKey:
@@ -27,7 +26,6 @@ def asset_key(table: str) -> AssetKey:
 
 class Storage(ConfigurableResource):  # type: ignore[type-arg]
     lake: Lake
-    warehouse: Warehouse
 
     def read(self, table: str, scenario_id: str) -> pl.DataFrame:
         contract = CONTRACTS[table]
@@ -41,8 +39,8 @@ class Storage(ConfigurableResource):  # type: ignore[type-arg]
         extra_checks: tuple[CheckOutcome, ...] = (),
         metadata: Mapping[str, Any] | None = None,
     ) -> MaterializeResult:  # type: ignore[type-arg]
-        """Run the table's checks; write and publish only if all pass, so the lake and the
-        warehouse never hold a table that broke its own contract."""
+        """Run the table's checks; write only if all pass, so the lake (and the warehouse's views
+        over it) never hold a table that broke its own contract."""
         contract = CONTRACTS[table]
         parts = check_table(frame, contract)
         outcomes = [contract_outcome(parts), *extra_checks]
@@ -51,16 +49,12 @@ class Storage(ConfigurableResource):  # type: ignore[type-arg]
             reasons = "; ".join(f"{o.name}: {o.description}" for o in failed)
             raise Failure(f"{table} for scenario {scenario_id!r} broke its contract: {reasons}")
         path = self.lake.write(contract.schema, contract.table, scenario_id, frame)
-        rows = self.warehouse.publish(
-            contract.schema, contract.table, self.lake.table_glob(contract.schema, contract.table)
-        )
         return MaterializeResult(
             asset_key=asset_key(table),
             metadata={
                 "rows": frame.height,
                 "path": MetadataValue.path(str(path)),
                 "sha256": file_sha256(path),
-                "warehouse_table": f"{table} ({rows} rows, all scenarios)",
                 "dagster/column_schema": _table_schema(frame),
                 **(metadata or {}),
             },

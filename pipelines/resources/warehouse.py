@@ -1,6 +1,7 @@
 """The DuckDB warehouse: one view per lake table, over every scenario partition, published by a
 single writer at a time."""
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -21,29 +22,29 @@ class Warehouse(ConfigurableResource):  # type: ignore[type-arg]
 
     path: str = str(WAREHOUSE_PATH)
 
-    def publish(self, schema: str, table: str, lake_glob: str) -> int:
-        """Expose `schema.table` as a view over every scenario partition of the lake table.
+    def publish(self, views: Mapping[str, str]) -> set[str]:
+        """Expose each `schema.table` of `views` as a view of its query, in one transaction.
 
         The lake is the single copy of the data: each partition file is replaced atomically, so a
         query sees every partition whole, old or new, and publishing costs the same whatever the
-        table's size. Returns the table's row count (from the Parquet footers)."""
-        source = f"read_parquet('{quoted(str(Path(lake_glob).resolve()))}', union_by_name = true)"
-        return self.publish_query(schema, table, f"SELECT * FROM {source}")
-
-    def publish_query(self, schema: str, table: str, query: str) -> int:
-        """Expose `schema.table` as a view of `query` (over lake files); returns its row count."""
+        tables' size. One connection for them all: opening the database is most of the cost of
+        publishing one view. Returns every view the warehouse holds once committed."""
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with FileLock(f"{self.path}.lock", timeout=300):
             connection = self._connect()
             try:
                 connection.execute("BEGIN TRANSACTION")
-                connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-                connection.execute(f'CREATE OR REPLACE VIEW "{schema}"."{table}" AS {query}')
+                for name, query in views.items():
+                    schema, table = name.split(".")
+                    connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+                    connection.execute(f'CREATE OR REPLACE VIEW "{schema}"."{table}" AS {query}')
                 connection.execute("COMMIT")
-                row = connection.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()
+                held = connection.execute(
+                    "SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal"
+                ).fetchall()
             finally:
                 connection.close()
-        return int(row[0]) if row else 0
+        return {name for (name,) in held}
 
     @retry(
         retry=retry_if_exception_type(duckdb.IOException),
@@ -61,6 +62,12 @@ class Warehouse(ConfigurableResource):  # type: ignore[type-arg]
             raise WarehouseBusyError(
                 f"{self.path} is held by another process (an open duckdb shell?): {error}"
             ) from error
+
+
+def parquet_view(lake_glob: str) -> str:
+    """Every scenario partition of a lake table, columns matched by name across partitions."""
+    files = quoted(str(Path(lake_glob).resolve()))
+    return f"SELECT * FROM read_parquet('{files}', union_by_name = true)"
 
 
 def quoted(text: str) -> str:

@@ -9,8 +9,11 @@ from pipelines.contracts import CONTRACTS
 from pipelines.definitions import build_definitions
 
 # Every table has a contract and is written by exactly one asset of the same name; the run
-# manifest, last, hashes them all.
-EXPECTED_ASSETS = {name.replace(".", "/") for name in CONTRACTS} | {"audit/run_manifest"}
+# manifest hashes them all, and the warehouse, last, publishes a view of each.
+EXPECTED_ASSETS = {name.replace(".", "/") for name in CONTRACTS} | {
+    "audit/run_manifest",
+    "warehouse",
+}
 LISTED = {
     "raw/candles",
     "market/candles",
@@ -60,7 +63,11 @@ def test_risk_monitor_depends_on_prod_tables_only(tmp_path: Path) -> None:
 
 def test_the_run_manifest_comes_after_every_table(tmp_path: Path) -> None:
     parents = graph(tmp_path)
-    assert parents["audit/run_manifest"] == EXPECTED_ASSETS - {"audit/run_manifest"}
+    assert parents["audit/run_manifest"] == EXPECTED_ASSETS - {"audit/run_manifest", "warehouse"}
+
+
+def test_the_warehouse_is_published_after_every_table_and_the_manifest(tmp_path: Path) -> None:
+    assert graph(tmp_path)["warehouse"] == EXPECTED_ASSETS - {"warehouse"}
 
 
 def test_every_asset_is_partitioned_by_scenario_and_checked(tmp_path: Path) -> None:
