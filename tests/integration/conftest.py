@@ -11,6 +11,7 @@ from filelock import FileLock
 from pipelines.definitions import build_definitions
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.runner import ReplayOutcome, replay, replay_in_parallel
+from tests.dagster_home import project_dagster_home
 
 HERE = Path(__file__).parent
 SHORT_CRASH = HERE / "scenarios" / "short_crash.yaml"
@@ -54,7 +55,7 @@ def library_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Pat
 
 
 def _replay_library(data_dir: Path, dagster_home: Path) -> None:
-    dagster_home.mkdir(parents=True, exist_ok=True)
+    project_dagster_home(dagster_home)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DAGSTER_HOME", str(dagster_home))
         catalog = ScenarioCatalog()

@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
+from tests.dagster_home import project_dagster_home
 from tests.integration.conftest import SHORT_CRASH
 
 THREE_MISTAKES = """
@@ -23,8 +24,7 @@ must_not_fire: [vibes]
 
 @pytest.fixture
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
-    (tmp_path / "dagster_home").mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(project_dagster_home(tmp_path / "dagster_home")))
     return tmp_path / "data"
 
 

@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 from filelock import FileLock
 
+from tests.dagster_home import project_dagster_home
 from tests.integration.conftest import SHORT_CRASH
 
 BRIEF_DEPEG = Path(__file__).parent / "scenarios" / "brief_depeg.yaml"
@@ -45,7 +46,7 @@ class Home:
         return self.data / "warehouse.duckdb"
 
     def env(self) -> dict[str, str]:
-        (self.root / "dagster_home").mkdir(parents=True, exist_ok=True)
+        project_dagster_home(self.root / "dagster_home")
         return {**os.environ, "DAGSTER_HOME": str(self.root / "dagster_home"), **SENTINELS}
 
     def start(self, *args: str) -> subprocess.Popen[bytes]:

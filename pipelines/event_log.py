@@ -1,0 +1,80 @@
+"""Dagster's SQLite event log, with each database's connection kept open between events.
+
+The stock storage builds an engine and opens, commits and closes a connection per event, and
+reflects the schema again for every asset-check event: about 10 ms an event, and a replay writes
+about 280 of them, so run bookkeeping cost seconds. Here each database keeps one connection
+(still one transaction per event, behind the storage's own lock), and a table once seen to exist
+is remembered. Configured in dagster_home/dagster.yaml; the files and their schema are the
+stock ones, so `dagster dev` and any other Dagster tool read them as usual.
+"""
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from dagster._config import Field, StringSource
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._serdes import ConfigurableClassData
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.pool import QueuePool
+
+BUSY_TIMEOUT_S = 15  # as the stock storage: wait this long for another writer's lock
+
+
+class PooledSqliteEventLogStorage(SqliteEventLogStorage):
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
+        self._engines: dict[str, Engine] = {}
+        self._tables: set[str] = set()
+        super().__init__(base_dir, inst_data=inst_data)
+
+    @classmethod
+    def config_type(cls) -> dict[str, Field]:
+        return {"base_dir": Field(StringSource, is_required=False)}
+
+    @classmethod
+    def from_config_value(
+        cls, inst_data: ConfigurableClassData | None, config_value: Mapping[str, Any]
+    ) -> "PooledSqliteEventLogStorage":
+        # where the stock instance keeps its event logs, unless told otherwise
+        base_dir = config_value.get("base_dir") or os.path.join(_dagster_home(), "storage")
+        return cls(base_dir, inst_data=inst_data)
+
+    @contextmanager
+    def _connect(self, shard: str) -> Iterator[Connection]:
+        with self._db_lock:
+            engine = self._engines.get(shard)
+            if engine is None:
+                engine = self._engines[shard] = create_engine(
+                    self.conn_string_for_shard(shard),
+                    poolclass=QueuePool,
+                    pool_size=1,
+                    # the storage's lock, not the thread, guards the connection
+                    connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+                )
+            if shard not in self._initialized_dbs:
+                self._initdb(engine)
+                self._initialized_dbs.add(shard)
+            with engine.connect() as connection, connection.begin():
+                yield connection
+
+    def has_table(self, table_name: str) -> bool:
+        # asked while a connection may be open under the lock: the stock way, without the lock
+        if table_name not in self._tables:
+            if not super().has_table(table_name):
+                return False
+            self._tables.add(table_name)
+        return True
+
+    def dispose(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines.clear()
+        super().dispose()
+
+
+def _dagster_home() -> str:
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        raise RuntimeError("DAGSTER_HOME is not set: the event log has no base_dir to default to")
+    return home
