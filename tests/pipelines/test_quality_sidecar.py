@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 import pytest
 
+from pipelines.quality import sidecar as process_sidecar
 from pipelines.quality.sidecar import QualitySidecarError, Sidecar
 
 PAIRS = ["BTC/USD", "ETH/USD"]
@@ -62,3 +63,13 @@ def test_a_dead_sidecar_is_a_clear_error() -> None:
     with pytest.raises(QualitySidecarError, match="sidecar stopped"):
         doomed.validate_market_ticks(ticks(), PAIRS)
     doomed.close()
+
+
+def test_a_process_sidecar_validates_one_table_then_exits_and_the_next_starts_afresh() -> None:
+    process_sidecar.warm_up()
+    first = process_sidecar._sidecar
+    assert first is not None
+    assert process_sidecar.validate(ticks(), PAIRS).success
+    assert first._process.poll() == 0  # exited, handing back what it held
+    assert process_sidecar.validate(ticks(), PAIRS).success
+    assert process_sidecar._sidecar is None
