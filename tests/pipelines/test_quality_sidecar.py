@@ -70,6 +70,6 @@ def test_a_process_sidecar_validates_one_table_then_exits_and_the_next_starts_af
     first = process_sidecar._sidecar
     assert first is not None
     assert process_sidecar.validate(ticks(), PAIRS).success
-    assert first._process.poll() == 0  # exited, handing back what it held
+    assert first._process.wait(timeout=60) == 0  # exits, handing back what it held
     assert process_sidecar.validate(ticks(), PAIRS).success
     assert process_sidecar._sidecar is None
