@@ -94,7 +94,9 @@ class Exchange:
         self.watch = CrossingWatch(self.markets, self._books, self.impact)
         self.liquidity = SyntheticLiquidity(self.markets, self.config.levels)
         self.settlement = Settlement(self.markets, self.ledger, self.records, self.config)
-        self._ticks: dict[str, tuple[int, int]] = {}
+        self._scalars = {pair: market.scalars for pair, market in self.markets.items()}
+        # per pair, the last moment asked for and its tick (a list: updated in place)
+        self._cursors = {pair: [-1, -1] for pair in self.markets}
         self.book_history = BookHistory(
             self.records,
             self.clock_us,
@@ -141,12 +143,13 @@ class Exchange:
             return
         while True:
             due = self._pending[0][0] if self._pending and self._pending[0][0] <= now_us else None
-            bound = now_us if due is None else due
-            crossing = self.watch.next(bound)
-            if crossing is not None:
-                self._cross(*crossing)
-                continue
-            self.watch.checked_until(bound)
+            if not self.watch.idle:
+                bound = now_us if due is None else due
+                crossing = self.watch.next(bound)
+                if crossing is not None:
+                    self._cross(*crossing)
+                    continue
+                self.watch.checked_until(bound)
             if due is None:
                 break
             arrival, _, request, draw = heappop(self._pending)
@@ -170,22 +173,24 @@ class Exchange:
 
     def mid(self, pair: str, moment_us: int) -> float:
         """The venue mid in force at `moment_us`: the reference at the tick, with impact."""
-        market = self.markets[pair]
         k = self._tick(pair, moment_us)
-        ticks = market.scalars
+        ticks = self._scalars[pair]
         return ticks.reference[k] * math.exp(self.impact[pair].before(ticks.ts[k]))
 
     def _tick(self, pair: str, moment_us: int) -> int:
         """`MarketPath.index`, remembered: one moment asks for its tick many times, and the
         next moment is most often the next tick, which is checked before searching."""
-        moment, k = self._ticks.get(pair, (-1, -1))
-        if moment != moment_us:
-            ts = self.markets[pair].scalars.ts
-            if moment < moment_us and k + 2 < len(ts) and ts[k + 1] <= moment_us < ts[k + 2]:
-                k += 1
-            elif not (moment < moment_us and 0 <= k < len(ts) - 1 and moment_us < ts[k + 1]):
-                k = self.markets[pair].index(moment_us)
-            self._ticks[pair] = (moment_us, k)
+        cursor = self._cursors[pair]
+        moment, k = cursor
+        if moment == moment_us:
+            return k
+        ts = self._scalars[pair].ts
+        if moment < moment_us and k + 2 < len(ts) and ts[k + 1] <= moment_us < ts[k + 2]:
+            k += 1
+        elif not (moment < moment_us and 0 <= k < len(ts) - 1 and moment_us < ts[k + 1]):
+            k = self.markets[pair].index(moment_us)
+        cursor[0] = moment_us
+        cursor[1] = k
         return k
 
     # -- resting orders meeting the synthetic book ---------------------------------------------

@@ -20,7 +20,8 @@ from simulators.exchange.config import ExchangeConfig
 from simulators.exchange.orders import OrderRequest
 from simulators.exchange.simulate import ExchangeRun, finish_exchange, open_exchange
 from simulators.schemas import ORDER_REQUESTS
-from simulators.strategies.desk import Desk, Rows
+from simulators.strategies.base import split, usd_price
+from simulators.strategies.desk import PUBLISH_DELAY_US, Desk
 from simulators.strategies.lazy_views import VenueMids
 from simulators.strategies.schemas import (
     CHAOS_STRATEGY_STATUS,
@@ -72,7 +73,8 @@ def simulate_with_strategies(
     due = _decision_times(desks, start_us, end_us)
     every = duration_us(report_every)
     reports = set(range(start_us, end_us, every))
-    rows = Rows()
+    assets = sorted({a for pair in exchange.markets for a in split(pair)})
+    fills = exchange.records.fills
     next_scripted = 0
     fills_seen = 0
     for moment in sorted(due.keys() | reports):
@@ -82,28 +84,27 @@ def simulate_with_strategies(
             next_scripted += 1
         exchange.advance_us(moment)
         mids = VenueMids(exchange, moment)
-        if len(exchange.records.fills) != fills_seen:  # most steps fill nothing
+        if len(fills) != fills_seen:  # most steps fill nothing
             for desk in desks:
-                desk.observe_fills(exchange.records.fills, mids)
-            fills_seen = len(exchange.records.fills)
+                desk.observe_fills(fills, mids)
+            fills_seen = len(fills)
         for index in due.get(moment, ()):
-            for request in desks[index].decide(moment, mids, exchange, rows):
+            for request in desks[index].decide(moment, mids, exchange):
                 exchange.submit_request(request, moment)
         if moment in reports:
+            prices = [usd_price(asset, mids) or 0.0 for asset in assets]
             for desk in desks:
-                desk.report(moment, mids, exchange.ledger, every, rows)
+                desk.report(moment, prices, exchange.ledger)
     for request in scripted[next_scripted:]:
         exchange.submit_request(request, request.ts_us)
     run = finish_exchange(venue)
     return StrategyRun(
         exchange=run,
-        strategy_log=_frame(rows.log, STRATEGY_LOG).sort("strategy_id", "seq"),
+        strategy_log=_log_frame(desks),
         chaos_strategy_status=_frame(_status_rows(desks), CHAOS_STRATEGY_STATUS).sort(
             "strategy_id", "ts"
         ),
-        strategy_performance=_frame(rows.performance, STRATEGY_PERFORMANCE).sort(
-            "strategy_id", "asset", "ts"
-        ),
+        strategy_performance=_performance_frame(desks),
     )
 
 
@@ -139,3 +140,66 @@ def _frame(rows: Sequence[tuple[object, ...]], schema: pl.Schema) -> pl.DataFram
         for i, (name, dtype) in enumerate(schema.items())
     ]
     return pl.DataFrame(series)
+
+
+# A desk's rows leave out what is the same on all of them (its id, kind, account) and what
+# follows from the others (seq, available_at): tuples half as long, and columns polars fills in.
+
+
+def _log_frame(desks: list[Desk]) -> pl.DataFrame:
+    frames = []
+    for desk in desks:
+        if not desk.log:
+            continue
+        ts, decision, order_id, pair, side, qty, reason = zip(*desk.log, strict=True)
+        frames.append(
+            pl.DataFrame(
+                [
+                    utc_series("ts", np.asarray(ts, dtype=np.int64)),
+                    _constant("strategy_id", desk.spec.id, len(ts)),
+                    _constant("kind", desk.spec.kind, len(ts)),
+                    pl.Series("seq", np.arange(len(ts), dtype=np.int64)),
+                    pl.Series("decision", decision, dtype=pl.String()),
+                    pl.Series("order_id", order_id, dtype=pl.String()),
+                    pl.Series("pair", pair, dtype=pl.String()),
+                    pl.Series("side", side, dtype=pl.String()),
+                    pl.Series("qty", qty, dtype=pl.Float64()),
+                    pl.Series("reason", reason, dtype=pl.String()),
+                ]
+            )
+        )
+    return _sorted(frames, STRATEGY_LOG, "strategy_id", "seq")
+
+
+def _performance_frame(desks: list[Desk]) -> pl.DataFrame:
+    frames = []
+    for desk in desks:
+        if not desk.performance:
+            continue
+        ts, asset, position, pnl, turnover = zip(*desk.performance, strict=True)
+        micros = np.asarray(ts, dtype=np.int64)
+        frames.append(
+            pl.DataFrame(
+                [
+                    utc_series("ts", micros),
+                    _constant("strategy_id", desk.spec.id, len(ts)),
+                    _constant("account_id", desk.spec.account, len(ts)),
+                    pl.Series("asset", asset, dtype=pl.String()),
+                    pl.Series("position", position, dtype=pl.Float64()),
+                    pl.Series("pnl_usd", pnl, dtype=pl.Float64()),
+                    pl.Series("turnover_usd", turnover, dtype=pl.Float64()),
+                    utc_series("available_at", micros + PUBLISH_DELAY_US),
+                ]
+            )
+        )
+    return _sorted(frames, STRATEGY_PERFORMANCE, "strategy_id", "asset", "ts")
+
+
+def _constant(name: str, value: str, n: int) -> pl.Series:
+    return pl.repeat(value, n, dtype=pl.String(), eager=True).alias(name)
+
+
+def _sorted(frames: list[pl.DataFrame], schema: pl.Schema, *keys: str) -> pl.DataFrame:
+    if not frames:
+        return schema.to_frame()
+    return pl.concat(frames).sort(*keys)
