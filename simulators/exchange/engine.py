@@ -376,10 +376,10 @@ class Exchange:
     def _latency_scale(self, pair: str, moment: int) -> float:
         """Latency medians rise with the pair's recent volatility and with a latency spike."""
         spike = self.backdoors.factor(LATENCY_SPIKE, moment)
-        market = self.markets.get(pair)
-        if market is None:
+        ticks = self._scalars.get(pair)
+        if ticks is None:
             return spike
-        return spike * market.scalars.volatility_factor[self._tick(pair, moment)]
+        return spike * ticks.volatility_factor[self._tick(pair, moment)]
 
     def _touch(self, pair: str) -> None:
         self.book_history.changed(pair, self.clock_us)

@@ -36,10 +36,16 @@ class Ledger:
     def move(self, ts_us: int, source: str, target: str, asset: str, amount: float) -> None:
         if amount == 0:
             return
-        for account, delta in ((source, -amount), (target, amount)):
-            key = (account, asset)
-            self._balance[key] += delta
-            self.changes.append((ts_us, account, asset, self._balance[key]))
+        # two accounts, written out: a move per fill leg and fee, the engine's busiest call
+        balance, changes = self._balance, self.changes
+        key = (source, asset)
+        after = balance[key] + -amount
+        balance[key] = after
+        changes.append((ts_us, source, asset, after))
+        key = (target, asset)
+        after = balance[key] + amount
+        balance[key] = after
+        changes.append((ts_us, target, asset, after))
 
     def balances(self) -> dict[tuple[str, str], float]:
         """Every (account, asset) balance, the house accounts' included."""

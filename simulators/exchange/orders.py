@@ -84,7 +84,7 @@ class OrderRequest:
         )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Order:
     """A live order: what it asked for, what it has done, and the funds it holds."""
 
