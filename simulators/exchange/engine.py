@@ -97,6 +97,7 @@ class Exchange:
         self._scalars = {pair: market.scalars for pair, market in self.markets.items()}
         # per pair, the last moment asked for and its tick (a list: updated in place)
         self._cursors = {pair: [-1, -1] for pair in self.markets}
+        self._last_scale = ("", -1, 1.0)  # pair, moment, latency scale
         self.book_history = BookHistory(
             self.records,
             self.clock_us,
@@ -258,7 +259,7 @@ class Exchange:
         else:
             plan = plan_taker(side, request.qty, limit, synthetic, book.in_priority(opposite))
         if limit is None:
-            notional = sum(e.price * e.qty for e in plan)
+            notional = sum([e.price * e.qty for e in plan])
             needed = self.settlement.funds_needed_for_market(side, request.qty, notional)
         order = Order(request, self._sequence)
         if self.ledger.available(request.account_id, self.settlement.spend_asset(order)) < needed:
@@ -283,7 +284,7 @@ class Exchange:
                     moment, order, maker, execution.price, execution.qty
                 )
                 self._report_fill(moment, maker)
-        from_market = sum(e.qty for e in plan if e.maker is None)
+        from_market = sum([e.qty for e in plan if e.maker is None])
         if from_market > 0:
             ticks = self.markets[pair].scalars
             move = self.config.impact_coef * ticks.level_step[k] * from_market / ticks.top_qty[k]
@@ -375,11 +376,16 @@ class Exchange:
 
     def _latency_scale(self, pair: str, moment: int) -> float:
         """Latency medians rise with the pair's recent volatility and with a latency spike."""
-        spike = self.backdoors.factor(LATENCY_SPIKE, moment)
+        # an order's events share their pair and instant: the last answer is most often it
+        last_pair, last_moment, last_scale = self._last_scale
+        if moment == last_moment and pair == last_pair:
+            return last_scale
+        scale = self.backdoors.factor(LATENCY_SPIKE, moment)
         ticks = self._scalars.get(pair)
-        if ticks is None:
-            return spike
-        return spike * ticks.volatility_factor[self._tick(pair, moment)]
+        if ticks is not None:
+            scale *= ticks.volatility_factor[self._tick(pair, moment)]
+        self._last_scale = (pair, moment, scale)
+        return scale
 
     def _touch(self, pair: str) -> None:
         self.book_history.changed(pair, self.clock_us)

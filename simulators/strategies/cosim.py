@@ -9,6 +9,7 @@ and the strategies move the market. Scripted orders are sent alongside, in time 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import chain
 
 import numpy as np
 import polars as pl
@@ -183,18 +184,22 @@ def _performance_frame(desks: list[Desk]) -> pl.DataFrame:
     for desk in desks:
         if not desk.performance:
             continue
-        ts, asset, position, pnl, turnover = zip(*desk.performance, strict=True)
-        micros = np.asarray(ts, dtype=np.int64)
+        ts, pnl, turnover, positions = zip(*desk.performance, strict=True)
+        assets = len(desk.assets)
+        rows = len(ts) * assets
+        micros = np.repeat(np.asarray(ts, dtype=np.int64), assets)
         frames.append(
             pl.DataFrame(
                 [
                     utc_series("ts", micros),
-                    _constant("strategy_id", desk.spec.id, len(ts)),
-                    _constant("account_id", desk.spec.account, len(ts)),
-                    pl.Series("asset", asset, dtype=pl.String()),
-                    pl.Series("position", position, dtype=pl.Float64()),
-                    pl.Series("pnl_usd", pnl, dtype=pl.Float64()),
-                    pl.Series("turnover_usd", turnover, dtype=pl.Float64()),
+                    _constant("strategy_id", desk.spec.id, rows),
+                    _constant("account_id", desk.spec.account, rows),
+                    pl.Series("asset", desk.assets * len(ts), dtype=pl.String()),
+                    pl.Series("position", list(chain.from_iterable(positions)), dtype=pl.Float64()),
+                    pl.Series("pnl_usd", np.repeat(np.asarray(pnl, dtype=np.float64), assets)),
+                    pl.Series(
+                        "turnover_usd", np.repeat(np.asarray(turnover, dtype=np.float64), assets)
+                    ),
                     utc_series("available_at", micros + PUBLISH_DELAY_US),
                 ]
             )

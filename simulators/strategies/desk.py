@@ -35,9 +35,10 @@ class Desk:
         self.assets: list[str] = []  # the venue's, sorted: set at the first decision
         # What the desk's tables need beyond its own id, kind and account: strategy_log rows
         # (ts, decision, order_id, pair, side, qty, reason), their seq the position here; and
-        # strategy_performance rows (ts, asset, position, pnl_usd, turnover_usd).
+        # per report, (ts, pnl_usd, turnover_usd, the position in each of `assets`): a
+        # strategy_performance row per asset.
         self.log: list[tuple[object, ...]] = []
-        self.performance: list[tuple[object, ...]] = []
+        self.performance: list[tuple[int, float, float, list[float]]] = []
         # read every decision: plain attributes, not the validated spec's
         self._id = spec.id
         self._account = spec.account
@@ -109,10 +110,7 @@ class Desk:
         account, balance = self._account, ledger.balance
         positions = [balance(account, asset) for asset in self.assets]
         value = sum([amount * price for amount, price in zip(positions, prices, strict=True)])
-        pnl = value - self.opening_usd
-        turnover, performance = self.turnover_usd, self.performance
-        for asset, position in zip(self.assets, positions, strict=True):
-            performance.append((moment, asset, position, pnl, turnover))
+        self.performance.append((moment, value - self.opening_usd, self.turnover_usd, positions))
 
     def _balances(self, ledger: Ledger, mids: Mapping[str, float]) -> Mapping[str, float]:
         # The venue lists the same pairs all run long, and the view reads the ledger live:
