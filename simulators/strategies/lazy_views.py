@@ -54,6 +54,10 @@ class AccountBalances(Mapping[str, float]):
     def __getitem__(self, asset: str) -> float:
         return self._ledger.balance(self._account, asset)
 
+    def get(self, asset: str, default: float | None = None) -> float:  # type: ignore[override]
+        """`Mapping.get` in one call: the ledger holds nothing of an asset it never saw."""
+        return self._ledger.balance(self._account, asset)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._assets)
 

@@ -50,7 +50,7 @@ class Oms:
         price = view.usd_price(base)
         if price is None:
             return None
-        before = view.position_usd(base) + self._pending_usd.get(base, 0.0)
+        before = view.balance(base) * price + self._pending_usd.get(base, 0.0)  # position_usd
         change = intent.qty * price * (1 if intent.side == "buy" else -1)
         after = before + change
         if abs(after) > self.params.max_position_usd and abs(after) > abs(before):
