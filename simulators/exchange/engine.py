@@ -95,8 +95,7 @@ class Exchange:
         self.liquidity = SyntheticLiquidity(self.markets, self.config.levels)
         self.settlement = Settlement(self.markets, self.ledger, self.records, self.config)
         self._scalars = {pair: market.scalars for pair, market in self.markets.items()}
-        # per pair, the last moment asked for and its tick (a list: updated in place)
-        self._cursors = {pair: [-1, -1] for pair in self.markets}
+        self._cursors = {pair: _Cursor() for pair in self.markets}
         self._last_scale = ("", -1, 1.0)  # pair, moment, latency scale
         self.book_history = BookHistory(
             self.records,
@@ -179,19 +178,22 @@ class Exchange:
         return ticks.reference[k] * math.exp(self.impact[pair].before(ticks.ts[k]))
 
     def _tick(self, pair: str, moment_us: int) -> int:
-        """`MarketPath.index`, remembered: one moment asks for its tick many times, and the
-        next moment is most often the next tick, which is checked before searching."""
+        """`MarketPath.index`, remembered with the span of moments it answers for: one moment
+        asks for its tick many times, and the next moment is most often the next tick, which
+        is checked before searching."""
         cursor = self._cursors[pair]
-        moment, k = cursor
-        if moment == moment_us:
-            return k
+        if cursor.low <= moment_us < cursor.high:
+            return cursor.k
         ts = self._scalars[pair].ts
-        if moment < moment_us and k + 2 < len(ts) and ts[k + 1] <= moment_us < ts[k + 2]:
+        k, last = cursor.k, len(ts) - 1
+        if cursor.high <= moment_us and k < last and (k + 1 == last or moment_us < ts[k + 2]):
             k += 1
-        elif not (moment < moment_us and 0 <= k < len(ts) - 1 and moment_us < ts[k + 1]):
+        else:
             k = self.markets[pair].index(moment_us)
-        cursor[0] = moment_us
-        cursor[1] = k
+        # the first tick also answers for earlier moments, the last for every later one
+        cursor.low = ts[k] if k > 0 else -math.inf
+        cursor.high = ts[k + 1] if k < last else math.inf
+        cursor.k = k
         return k
 
     # -- resting orders meeting the synthetic book ---------------------------------------------
@@ -390,3 +392,14 @@ class Exchange:
     def _touch(self, pair: str) -> None:
         self.book_history.changed(pair, self.clock_us)
         self.watch.changed(pair)
+
+
+class _Cursor:
+    """A pair's tick last asked for, and the moments [low, high) it is the tick of."""
+
+    __slots__ = ("high", "k", "low")
+
+    def __init__(self) -> None:
+        self.low: float = 1.0  # empty: the first question searches
+        self.high: float = 0.0
+        self.k = -1

@@ -19,9 +19,7 @@ class VenueMids(Mapping[str, float]):
 
     def __getitem__(self, pair: str) -> float:
         cached = self._cache.get(pair)
-        if cached is None:
-            if pair not in self._exchange.markets:
-                raise KeyError(pair)
+        if cached is None:  # an unknown pair raises KeyError(pair) from the exchange
             cached = self._cache[pair] = self._exchange.mid(pair, self._moment_us)
         return cached
 
