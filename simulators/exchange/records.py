@@ -1,5 +1,6 @@
 """What the engine did, as rows appended during the run and turned into frames once at the end."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,7 +33,7 @@ CLIENT_BOOK_LEVELS = pl.Schema(
 )
 
 
-def _frame(rows: list[tuple[object, ...]], schema: pl.Schema) -> pl.DataFrame:
+def _frame(rows: Sequence[tuple[object, ...]], schema: pl.Schema) -> pl.DataFrame:
     """Rows whose first field is a UTC microsecond int, as a frame of `schema`."""
     if not rows:
         return schema.to_frame()
@@ -54,16 +55,22 @@ class Records:
     book_levels: list[BookLevel] = field(default_factory=list)
 
     def fills_frame(self) -> pl.DataFrame:
-        return _frame(list(self.fills), FILLS)
+        return _frame(self.fills, FILLS)
 
     def events_frame(self) -> pl.DataFrame:
         """ORDER_EVENTS plus EVENT_EXTRAS, in the order things happened."""
-        events = _frame(list(self.events), ORDER_EVENTS)
-        extras = pl.DataFrame(self.event_extras or None, schema=EVENT_EXTRAS, orient="row")
-        return pl.concat([events, extras], how="horizontal")
+        events = _frame(self.events, ORDER_EVENTS)
+        if not self.event_extras:
+            return pl.concat([events, EVENT_EXTRAS.to_frame()], how="horizontal")
+        scale, error = zip(*self.event_extras, strict=True)
+        extras = [
+            pl.Series("latency_scale", scale, dtype=pl.Float64()),
+            pl.Series("error_response", error, dtype=pl.Boolean()),
+        ]
+        return events.with_columns(extras)
 
     def book_versions_frame(self) -> pl.DataFrame:
-        return _frame(list(self.book_versions), CLIENT_BOOK_VERSIONS)
+        return _frame(self.book_versions, CLIENT_BOOK_VERSIONS)
 
     def book_levels_frame(self) -> pl.DataFrame:
         return pl.DataFrame(self.book_levels or None, schema=CLIENT_BOOK_LEVELS, orient="row")
