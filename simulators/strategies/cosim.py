@@ -18,6 +18,7 @@ from scenarios.model import TypedStrategy
 from simulators.collector import collector_paused
 from simulators.exchange.config import ExchangeConfig
 from simulators.exchange.orders import OrderRequest
+from simulators.exchange.records import FillRow
 from simulators.exchange.simulate import ExchangeRun, finish_exchange, open_exchange
 from simulators.schemas import ORDER_REQUESTS
 from simulators.strategies.base import split, usd_price
@@ -75,6 +76,7 @@ def simulate_with_strategies(
     reports = set(range(start_us, end_us, every))
     assets = sorted({a for pair in exchange.markets for a in split(pair)})
     fills = exchange.records.fills
+    desks_of = _by_account(desks)
     next_scripted = 0
     fills_seen = 0
     for moment in sorted(due.keys() | reports):
@@ -85,11 +87,10 @@ def simulate_with_strategies(
         exchange.advance_us(moment)
         mids = VenueMids(exchange, moment)
         if len(fills) != fills_seen:  # most steps fill nothing
-            for desk in desks:
-                desk.observe_fills(fills, mids)
+            _observe(fills[fills_seen:], desks_of, mids)
             fills_seen = len(fills)
-        for index in due.get(moment, ()):
-            for request in desks[index].decide(moment, mids, exchange):
+        for desk in due.get(moment, ()):
+            for request in desk.decide(moment, mids, exchange):
                 exchange.submit_request(request, moment)
         if moment in reports:
             prices = [usd_price(asset, mids) or 0.0 for asset in assets]
@@ -108,21 +109,40 @@ def simulate_with_strategies(
     )
 
 
-def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, tuple[int, ...]]:
-    """The desks (by index, ascending) that decide at each moment.
+def _by_account(desks: list[Desk]) -> dict[str, list[Desk]]:
+    desks_of: dict[str, list[Desk]] = {}
+    for desk in desks:
+        desks_of.setdefault(desk.spec.account, []).append(desk)
+    return desks_of
+
+
+def _observe(new_fills: list[FillRow], desks_of: dict[str, list[Desk]], mids: VenueMids) -> None:
+    """Each new fill to the desks of its account (most fills are no desk's)."""
+    for row in new_fills:
+        for desk in desks_of.get(row[3], ()):
+            desk.observe_fill(row, mids)
+
+
+def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, tuple[Desk, ...]]:
+    """The desks (in their order) that decide at each moment.
 
     Desks on one schedule (cadence and windows) are visited together: a desk deciding every
     second for 36 h is 130 k moments, and most desks share their schedule."""
-    schedules: dict[tuple[int, tuple[tuple[int, int], ...]], tuple[int, ...]] = {}
-    for index, desk in enumerate(desks):
+    position = {desk: index for index, desk in enumerate(desks)}
+    schedules: dict[tuple[int, tuple[tuple[int, int], ...]], tuple[Desk, ...]] = {}
+    for desk in desks:
         key = (duration_us(desk.spec.every), tuple(desk.windows_us))
-        schedules[key] = (*schedules.get(key, ()), index)
-    due: dict[int, tuple[int, ...]] = {}
+        schedules[key] = (*schedules.get(key, ()), desk)
+    due: dict[int, tuple[Desk, ...]] = {}
     for (step, windows), together in schedules.items():
         for low, high in windows:
             for moment in range(max(low, start_us), min(high, end_us), step):
                 already = due.get(moment)
-                due[moment] = together if already is None else tuple(sorted(already + together))
+                due[moment] = (
+                    together
+                    if already is None
+                    else tuple(sorted(already + together, key=position.__getitem__))
+                )
     return due
 
 

@@ -29,7 +29,6 @@ class Desk:
         self.fills = 0
         self.turnover_usd = 0.0
         self.opening_usd: float | None = None
-        self._seen_fills = 0
         self._orders = 0
         self._view: View | None = None
         self.assets: list[str] = []  # the venue's, sorted: set at the first decision
@@ -44,16 +43,11 @@ class Desk:
         self._account = spec.account
         self._histories = [(pair, self.history[pair]) for pair in spec.pairs]
 
-    def observe_fills(self, fills: list[FillRow], mids: Mapping[str, float]) -> None:
-        """Count this account's new fills and their notional in USD (turnover)."""
-        if len(fills) == self._seen_fills:
-            return
-        for row in fills[self._seen_fills :]:
-            if row[3] == self._account:
-                self.fills += 1
-                quote = split(row[4])[1]
-                self.turnover_usd += row[6] * row[7] * (usd_price(quote, mids) or 0.0)
-        self._seen_fills = len(fills)
+    def observe_fill(self, row: FillRow, mids: Mapping[str, float]) -> None:
+        """Count a new fill of this account and its notional in USD (turnover)."""
+        self.fills += 1
+        quote = split(row[4])[1]
+        self.turnover_usd += row[6] * row[7] * (usd_price(quote, mids) or 0.0)
 
     def decide(
         self, moment: int, mids: Mapping[str, float], exchange: Exchange
