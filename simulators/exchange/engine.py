@@ -295,9 +295,10 @@ class Exchange:
 
     def _finish_taker(self, moment: int, order: Order) -> None:
         request = order.request
+        remaining = order.remaining
         if order.filled > 0:
-            self._event(moment, order, NEW, FILLED if order.remaining == 0 else PARTIALLY_FILLED)
-        if order.remaining == 0:
+            self._event(moment, order, NEW, FILLED if remaining == 0 else PARTIALLY_FILLED)
+        if remaining == 0:
             self._close(order)
         elif request.order_type == LIMIT and request.time_in_force in (GTC, POST_ONLY):
             self.settlement.hold_remainder(order)

@@ -30,6 +30,7 @@ class Desk:
         self.turnover_usd = 0.0
         self.opening_usd: float | None = None
         self._orders = 0
+        self._blocked_reasons: dict[tuple[str, str], str] = {}
         self._view: View | None = None
         self.assets: list[str] = []  # the venue's, sorted: set at the first decision
         # What the desk's tables need beyond its own id, kind and account: strategy_log rows
@@ -88,7 +89,7 @@ class Desk:
                 )
                 requests.append(self._request(moment, intent, order_id))
             else:
-                reason = f"{blocked} ({intent.reason})"
+                reason = self._blocked_reason(blocked, intent.reason)
                 self.log.append(
                     (moment, "blocked", None, intent.pair, intent.side, intent.qty, reason)
                 )
@@ -105,6 +106,17 @@ class Desk:
         positions = [balance(account, asset) for asset in self.assets]
         value = sum([amount * price for amount, price in zip(positions, prices, strict=True)])
         self.performance.append((moment, value - self.opening_usd, self.turnover_usd, positions))
+
+    def _blocked_reason(self, blocked: str, reason: str) -> str:
+        # A strategy past its rate limit is blocked for the same few reasons second after
+        # second: each worded once (and forgotten if the wording keeps changing).
+        key = (blocked, reason)
+        worded = self._blocked_reasons.get(key)
+        if worded is None:
+            if len(self._blocked_reasons) >= 1024:
+                self._blocked_reasons.clear()
+            worded = self._blocked_reasons[key] = f"{blocked} ({reason})"
+        return worded
 
     def _balances(self, ledger: Ledger, mids: Mapping[str, float]) -> Mapping[str, float]:
         # The venue lists the same pairs all run long, and the view reads the ledger live:
