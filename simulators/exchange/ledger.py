@@ -23,6 +23,11 @@ class Ledger:
     def balance(self, account: str, asset: str) -> float:
         return self._balance.get((account, asset), 0.0)
 
+    def balances_of(self, account: str, assets: Iterable[str]) -> list[float]:
+        """`balance` of each of `assets`, in one call."""
+        balance = self._balance
+        return [balance.get((account, asset), 0.0) for asset in assets]
+
     def available(self, account: str, asset: str) -> float:
         return self.balance(account, asset) - self._held.get((account, asset), 0.0)
 

@@ -102,8 +102,7 @@ class Desk:
         order of `assets`; the same for every desk, so the caller works them out once."""
         if self.opening_usd is None:
             return
-        account, balance = self._account, ledger.balance
-        positions = [balance(account, asset) for asset in self.assets]
+        positions = ledger.balances_of(self._account, self.assets)
         value = sum([amount * price for amount, price in zip(positions, prices, strict=True)])
         self.performance.append((moment, value - self.opening_usd, self.turnover_usd, positions))
 
