@@ -122,4 +122,4 @@ class Order:
 
     def next_fill_id(self) -> str:
         self.fills += 1
-        return f"{self.order_id}-{self.fills}"
+        return f"{self.request.order_id}-{self.fills}"

@@ -9,7 +9,6 @@ and the strategies move the market. Scripted orders are sent alongside, in time 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import chain
 
 import numpy as np
 import polars as pl
@@ -175,6 +174,7 @@ def _frame(rows: Sequence[tuple[object, ...]], schema: pl.Schema) -> pl.DataFram
 
 
 def _log_frame(desks: list[Desk]) -> pl.DataFrame:
+    """STRATEGY_LOG sorted by (strategy_id, seq): each desk's rows are in seq order already."""
     frames = []
     for desk in desks:
         if not desk.log:
@@ -196,42 +196,53 @@ def _log_frame(desks: list[Desk]) -> pl.DataFrame:
                 ]
             )
         )
-    return _sorted(frames, STRATEGY_LOG, "strategy_id", "seq")
+    return _by_strategy(frames, STRATEGY_LOG, "strategy_id", "seq")
 
 
 def _performance_frame(desks: list[Desk]) -> pl.DataFrame:
+    """STRATEGY_PERFORMANCE sorted by (strategy_id, asset, ts): a desk's reports come in time
+    order and its assets sorted, so its rows are laid out asset by asset, not sorted."""
     frames = []
     for desk in desks:
-        if not desk.performance:
+        if not desk.performance or not desk.assets:
             continue
         ts, pnl, turnover, positions = zip(*desk.performance, strict=True)
-        assets = len(desk.assets)
-        rows = len(ts) * assets
-        micros = np.repeat(np.asarray(ts, dtype=np.int64), assets)
+        reports, assets = len(ts), len(desk.assets)
+        micros = np.tile(np.asarray(ts, dtype=np.int64), assets)
+        by_asset = np.asarray(positions, dtype=np.float64).reshape(reports, assets).T.ravel()
         frames.append(
             pl.DataFrame(
                 [
                     utc_series("ts", micros),
-                    _constant("strategy_id", desk.spec.id, rows),
-                    _constant("account_id", desk.spec.account, rows),
-                    pl.Series("asset", desk.assets * len(ts), dtype=pl.String()),
-                    pl.Series("position", list(chain.from_iterable(positions)), dtype=pl.Float64()),
-                    pl.Series("pnl_usd", np.repeat(np.asarray(pnl, dtype=np.float64), assets)),
+                    _constant("strategy_id", desk.spec.id, reports * assets),
+                    _constant("account_id", desk.spec.account, reports * assets),
+                    pl.Series("asset", desk.assets, dtype=pl.String()).gather(
+                        np.repeat(np.arange(assets), reports)
+                    ),
+                    pl.Series("position", by_asset),
+                    pl.Series("pnl_usd", np.tile(np.asarray(pnl, dtype=np.float64), assets)),
                     pl.Series(
-                        "turnover_usd", np.repeat(np.asarray(turnover, dtype=np.float64), assets)
+                        "turnover_usd", np.tile(np.asarray(turnover, dtype=np.float64), assets)
                     ),
                     utc_series("available_at", micros + PUBLISH_DELAY_US),
                 ]
             )
         )
-    return _sorted(frames, STRATEGY_PERFORMANCE, "strategy_id", "asset", "ts")
+    return _by_strategy(frames, STRATEGY_PERFORMANCE, "strategy_id", "asset", "ts")
 
 
 def _constant(name: str, value: str, n: int) -> pl.Series:
     return pl.repeat(value, n, dtype=pl.String(), eager=True).alias(name)
 
 
-def _sorted(frames: list[pl.DataFrame], schema: pl.Schema, *keys: str) -> pl.DataFrame:
+def _by_strategy(frames: list[pl.DataFrame], schema: pl.Schema, *keys: str) -> pl.DataFrame:
+    """Per-desk frames, each sorted by `keys` within, as one frame sorted by `keys`: in the
+    order of their strategy ids, when no two desks share one (sorting took longer than the
+    building)."""
     if not frames:
         return schema.to_frame()
-    return pl.concat(frames).sort(*keys)
+    ids = [frame["strategy_id"][0] for frame in frames]
+    if len(set(ids)) < len(ids):
+        return pl.concat(frames).sort(*keys)
+    in_order = [frame for _, frame in sorted(zip(ids, frames, strict=True), key=lambda p: p[0])]
+    return pl.concat(in_order, rechunk=True)
