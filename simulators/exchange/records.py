@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from simulators.exchange.ledger import ChangeColumns
 from simulators.exchange.schemas import ORDER_EVENTS
 from simulators.schemas import ACCOUNT_TRUTH, FILLS
 from simulators.time_grid import utc_series
@@ -76,12 +77,12 @@ class Records:
         return pl.DataFrame(self.book_levels or None, schema=CLIENT_BOOK_LEVELS, orient="row")
 
 
-def balance_frame(changes: list[tuple[int, str, str, float]], venue: str) -> pl.DataFrame:
-    """ACCOUNT_TRUTH from ledger changes: the last balance per (ts, account, asset), so several
-    moves in one instant read as one change."""
-    if not changes:
+def balance_frame(changes: ChangeColumns, venue: str) -> pl.DataFrame:
+    """ACCOUNT_TRUTH from the ledger's changes: the last balance per (ts, account, asset), so
+    several moves in one instant read as one change."""
+    ts, account, asset, balance = changes
+    if not ts:
         return ACCOUNT_TRUTH.to_frame()
-    ts, account, asset, balance = zip(*changes, strict=True)
     micros = np.asarray(ts, dtype=np.int64)
     frame = pl.DataFrame(
         [
