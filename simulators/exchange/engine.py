@@ -11,6 +11,7 @@ orders that reach it trade.
 """
 
 import math
+from array import array
 from collections.abc import Mapping
 from datetime import datetime
 from heapq import heappop, heappush
@@ -95,7 +96,7 @@ class Exchange:
         self.liquidity = SyntheticLiquidity(self.markets, self.config.levels)
         self.settlement = Settlement(self.markets, self.ledger, self.records, self.config)
         self._scalars = {pair: market.scalars for pair, market in self.markets.items()}
-        self._cursors = {pair: _Cursor() for pair in self.markets}
+        self._cursors = {pair: _Cursor(ticks.ts) for pair, ticks in self._scalars.items()}
         self._last_scale = ("", -1, 1.0)  # pair, moment, latency scale
         self.book_history = BookHistory(
             self.records,
@@ -184,8 +185,7 @@ class Exchange:
         cursor = self._cursors[pair]
         if cursor.low <= moment_us < cursor.high:
             return cursor.k
-        ts = self._scalars[pair].ts
-        k, last = cursor.k, len(ts) - 1
+        ts, k, last = cursor.ts, cursor.k, cursor.last
         if cursor.high <= moment_us and k < last and (k + 1 == last or moment_us < ts[k + 2]):
             k += 1
         else:
@@ -398,9 +398,11 @@ class Exchange:
 class _Cursor:
     """A pair's tick last asked for, and the moments [low, high) it is the tick of."""
 
-    __slots__ = ("high", "k", "low")
+    __slots__ = ("high", "k", "last", "low", "ts")
 
-    def __init__(self) -> None:
+    def __init__(self, ts: "array[int]") -> None:
+        self.ts = ts
+        self.last = len(ts) - 1
         self.low: float = 1.0  # empty: the first question searches
         self.high: float = 0.0
         self.k = -1
