@@ -84,7 +84,7 @@ class Backdoors:
 
     def factor(self, kind: str, moment_us: int) -> float:
         factor = 1.0
-        for b in self._of(kind):
+        for b in self._by_kind[kind]:
             if b.start_us <= moment_us < b.end_us:
                 factor *= b.strength
         return factor
@@ -97,10 +97,14 @@ class Backdoors:
         return factor
 
     def reject_fraction(self, moment_us: int) -> float:
+        if not self._by_kind[ORDER_REJECTS]:  # asked per order: most runs have none
+            return 0.0
         open_ = [b.strength for b in self._of(ORDER_REJECTS) if b.start_us <= moment_us < b.end_us]
         return max(open_, default=0.0)
 
     def down(self, moment_us: int) -> bool:
+        if not self._by_kind[DOWNTIME]:
+            return False
         return any(b.start_us <= moment_us < b.end_us for b in self._of(DOWNTIME))
 
     def downtime_spans(self) -> list[tuple[int, int]]:

@@ -26,6 +26,8 @@ class BookHistory:
     def before(self, moment_us: int, books: dict[str, ClientBook]) -> None:
         """Called before anything happens at `moment_us`: record each changed book that a sample
         time in [its change, moment_us) will need."""
+        if not self._changed:  # most calls: no book changed since the last record
+            return
         for pair in sorted(self._changed):
             changed_at = self._changed[pair]
             if self._samples_to(moment_us - 1) > self._samples_to(changed_at - 1):

@@ -46,7 +46,10 @@ class ClientBook:
 
     def in_priority(self, side: str) -> Iterator[Order]:
         """Orders on `side`, best first, read lazily: plan with it, change the book after."""
-        return (self._orders[seq] for _, seq in self._keys[side])
+        keys = self._keys[side]
+        if not keys:  # every order on a venue without resting ones
+            return iter(())
+        return (self._orders[seq] for _, seq in keys)
 
     def levels(self, side: str, depth: int) -> list[tuple[float, float]]:
         """Up to `depth` (price, total remaining) levels on `side`, best first."""

@@ -11,6 +11,7 @@ orders that reach it trade.
 """
 
 import math
+from array import array
 from collections.abc import Mapping
 from datetime import datetime
 from heapq import heappop, heappush
@@ -94,7 +95,9 @@ class Exchange:
         self.watch = CrossingWatch(self.markets, self._books, self.impact)
         self.liquidity = SyntheticLiquidity(self.markets, self.config.levels)
         self.settlement = Settlement(self.markets, self.ledger, self.records, self.config)
-        self._ticks: dict[str, tuple[int, int]] = {}
+        self._scalars = {pair: market.scalars for pair, market in self.markets.items()}
+        self._cursors = {pair: _Cursor(ticks.ts) for pair, ticks in self._scalars.items()}
+        self._last_scale = ("", -1, 1.0)  # pair, moment, latency scale
         self.book_history = BookHistory(
             self.records,
             self.clock_us,
@@ -141,12 +144,13 @@ class Exchange:
             return
         while True:
             due = self._pending[0][0] if self._pending and self._pending[0][0] <= now_us else None
-            bound = now_us if due is None else due
-            crossing = self.watch.next(bound)
-            if crossing is not None:
-                self._cross(*crossing)
-                continue
-            self.watch.checked_until(bound)
+            if not self.watch.idle:
+                bound = now_us if due is None else due
+                crossing = self.watch.next(bound)
+                if crossing is not None:
+                    self._cross(*crossing)
+                    continue
+                self.watch.checked_until(bound)
             if due is None:
                 break
             arrival, _, request, draw = heappop(self._pending)
@@ -170,22 +174,26 @@ class Exchange:
 
     def mid(self, pair: str, moment_us: int) -> float:
         """The venue mid in force at `moment_us`: the reference at the tick, with impact."""
-        market = self.markets[pair]
         k = self._tick(pair, moment_us)
-        ticks = market.scalars
+        ticks = self._scalars[pair]
         return ticks.reference[k] * math.exp(self.impact[pair].before(ticks.ts[k]))
 
     def _tick(self, pair: str, moment_us: int) -> int:
-        """`MarketPath.index`, remembered: one moment asks for its tick many times, and the
-        next moment is most often the next tick, which is checked before searching."""
-        moment, k = self._ticks.get(pair, (-1, -1))
-        if moment != moment_us:
-            ts = self.markets[pair].scalars.ts
-            if moment < moment_us and k + 2 < len(ts) and ts[k + 1] <= moment_us < ts[k + 2]:
-                k += 1
-            elif not (moment < moment_us and 0 <= k < len(ts) - 1 and moment_us < ts[k + 1]):
-                k = self.markets[pair].index(moment_us)
-            self._ticks[pair] = (moment_us, k)
+        """`MarketPath.index`, remembered with the span of moments it answers for: one moment
+        asks for its tick many times, and the next moment is most often the next tick, which
+        is checked before searching."""
+        cursor = self._cursors[pair]
+        if cursor.low <= moment_us < cursor.high:
+            return cursor.k
+        ts, k, last = cursor.ts, cursor.k, cursor.last
+        if cursor.high <= moment_us and k < last and (k + 1 == last or moment_us < ts[k + 2]):
+            k += 1
+        else:
+            k = self.markets[pair].index(moment_us)
+        # the first tick also answers for earlier moments, the last for every later one
+        cursor.low = ts[k] if k > 0 else -math.inf
+        cursor.high = ts[k + 1] if k < last else math.inf
+        cursor.k = k
         return k
 
     # -- resting orders meeting the synthetic book ---------------------------------------------
@@ -253,7 +261,7 @@ class Exchange:
         else:
             plan = plan_taker(side, request.qty, limit, synthetic, book.in_priority(opposite))
         if limit is None:
-            notional = sum(e.price * e.qty for e in plan)
+            notional = sum([e.price * e.qty for e in plan])
             needed = self.settlement.funds_needed_for_market(side, request.qty, notional)
         order = Order(request, self._sequence)
         if self.ledger.available(request.account_id, self.settlement.spend_asset(order)) < needed:
@@ -278,7 +286,7 @@ class Exchange:
                     moment, order, maker, execution.price, execution.qty
                 )
                 self._report_fill(moment, maker)
-        from_market = sum(e.qty for e in plan if e.maker is None)
+        from_market = sum([e.qty for e in plan if e.maker is None])
         if from_market > 0:
             ticks = self.markets[pair].scalars
             move = self.config.impact_coef * ticks.level_step[k] * from_market / ticks.top_qty[k]
@@ -287,9 +295,10 @@ class Exchange:
 
     def _finish_taker(self, moment: int, order: Order) -> None:
         request = order.request
+        remaining = order.remaining
         if order.filled > 0:
-            self._event(moment, order, NEW, FILLED if order.remaining == 0 else PARTIALLY_FILLED)
-        if order.remaining == 0:
+            self._event(moment, order, NEW, FILLED if remaining == 0 else PARTIALLY_FILLED)
+        if remaining == 0:
             self._close(order)
         elif request.order_type == LIMIT and request.time_in_force in (GTC, POST_ONLY):
             self.settlement.hold_remainder(order)
@@ -370,12 +379,30 @@ class Exchange:
 
     def _latency_scale(self, pair: str, moment: int) -> float:
         """Latency medians rise with the pair's recent volatility and with a latency spike."""
-        spike = self.backdoors.factor(LATENCY_SPIKE, moment)
-        market = self.markets.get(pair)
-        if market is None:
-            return spike
-        return spike * market.scalars.volatility_factor[self._tick(pair, moment)]
+        # an order's events share their pair and instant: the last answer is most often it
+        last_pair, last_moment, last_scale = self._last_scale
+        if moment == last_moment and pair == last_pair:
+            return last_scale
+        scale = self.backdoors.factor(LATENCY_SPIKE, moment)
+        ticks = self._scalars.get(pair)
+        if ticks is not None:
+            scale *= ticks.volatility_factor[self._tick(pair, moment)]
+        self._last_scale = (pair, moment, scale)
+        return scale
 
     def _touch(self, pair: str) -> None:
         self.book_history.changed(pair, self.clock_us)
         self.watch.changed(pair)
+
+
+class _Cursor:
+    """A pair's tick last asked for, and the moments [low, high) it is the tick of."""
+
+    __slots__ = ("high", "k", "last", "low", "ts")
+
+    def __init__(self, ts: "array[int]") -> None:
+        self.ts = ts
+        self.last = len(ts) - 1
+        self.low: float = 1.0  # empty: the first question searches
+        self.high: float = 0.0
+        self.k = -1

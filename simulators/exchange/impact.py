@@ -26,6 +26,12 @@ class Impact:
 
     def before(self, moment_us: int) -> float:
         """Log impact at `moment_us` from every push strictly before it."""
+        times = self._times
+        if not times:
+            return 0.0
+        last = times[-1]
+        if last < moment_us:  # the usual question: now, after the latest push
+            return self._values[-1] * math.exp(-self._rate * (moment_us - last))
         return self._decayed(bisect_left(self._times, moment_us) - 1, moment_us)
 
     def along(self, moments_us: NDArray[np.int64]) -> NDArray[np.float64]:

@@ -71,8 +71,10 @@ class SyntheticLiquidity:
                 used[execution.level] += execution.qty
 
     def _used_at(self, pair: str, book_side: str, k: int) -> list[float]:
-        tick, used = self._used.get((pair, book_side), (-1, []))
-        if tick != k:
-            used = [0.0] * self._levels
-            self._used[(pair, book_side)] = (k, used)
+        key = (pair, book_side)
+        at = self._used.get(key)
+        if at is not None and at[0] == k:
+            return at[1]
+        used = [0.0] * self._levels
+        self._used[key] = (k, used)
         return used

@@ -38,18 +38,23 @@ def plan_taker(
     makers = iter(resting)
     maker = next(makers, None)
     level = 0
+    levels = len(synthetic)
+    # a synthetic level is priced each time it is read: read it once, here
+    current = synthetic[0] if levels else None
     while remaining > DUST * qty:
-        while level < len(synthetic) and synthetic[level][1] <= 0:
+        while current is not None and current[1] <= 0:
             level += 1
-        quote = synthetic[level][0] if level < len(synthetic) else None
+            current = synthetic[level] if level < levels else None
+        quote = None if current is None else current[0]
         # At an equal price the client order goes first: it rested in this book, while the
         # synthetic level stands for the rest of the market.
         if maker is not None and (quote is None or at_least_as_good(side, maker.price, quote)):
             execution = Execution(maker.price, min(remaining, maker.remaining), -1, maker)
             maker = next(makers, None)
-        elif quote is not None:
-            execution = Execution(quote, min(remaining, synthetic[level][1]), level, None)
+        elif current is not None:
+            execution = Execution(current[0], min(remaining, current[1]), level, None)
             level += 1
+            current = synthetic[level] if level < levels else None
         else:
             break
         if limit is not None and not at_least_as_good(side, execution.price, limit):

@@ -4,7 +4,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from simulators.time_grid import to_us
 
@@ -35,9 +35,11 @@ CLIENT_CANCEL = "client_cancel"
 DUST = 1e-12
 
 
-@dataclass(frozen=True)
-class OrderRequest:
-    """One ORDER_REQUESTS row."""
+class OrderRequest(NamedTuple):
+    """One ORDER_REQUESTS row.
+
+    A named tuple, not a frozen dataclass: a co-simulation's strategies send one every couple
+    of seconds for days, and a tuple is built three times faster."""
 
     ts_us: int
     order_id: str
@@ -84,7 +86,7 @@ class OrderRequest:
         )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Order:
     """A live order: what it asked for, what it has done, and the funds it holds."""
 
@@ -120,4 +122,4 @@ class Order:
 
     def next_fill_id(self) -> str:
         self.fills += 1
-        return f"{self.order_id}-{self.fills}"
+        return f"{self.request.order_id}-{self.fills}"

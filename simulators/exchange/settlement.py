@@ -30,6 +30,7 @@ class Settlement:
         self._records = records
         self._config = config
         self._max_fee = max(config.maker_fee, config.taker_fee)
+        self._assets = {pair: (m.base, m.quote) for pair, m in markets.items()}
 
     def funds_needed_for_limit(self, side: str, qty: float, limit: float) -> float:
         """A limit order must cover its worst case: the limit price plus the higher fee."""
@@ -49,10 +50,15 @@ class Settlement:
         rate = self._config.taker_fee if liquidity == TAKER else self._config.maker_fee
         fee = price * qty * rate
         self._fill(moment, order, price, qty, fee, liquidity)
-        client, market = order.request.account_id, self._config.market_account
-        buyer, seller = (client, market) if order.side == BUY else (market, client)
-        self._exchange(moment, order.request.pair, buyer, seller, qty, price)
-        self._pay_fee(moment, order, fee)
+        # `_exchange` and `_pay_fee` written out: nearly every order ends here, once
+        request = order.request
+        client, market = request.account_id, self._config.market_account
+        buyer, seller = (client, market) if request.side == BUY else (market, client)
+        base, quote = self._assets[request.pair]
+        move = self._ledger.move
+        move(moment, seller, buyer, base, qty)
+        move(moment, buyer, seller, quote, qty * price)
+        move(moment, client, self._config.fee_account, quote, fee)
 
     def between_clients(
         self, moment: int, taker: Order, maker: Order, price: float, qty: float

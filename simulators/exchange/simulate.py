@@ -119,7 +119,7 @@ def finish_exchange(venue: OpenExchange) -> ExchangeRun:
     records = exchange.records
     events = records.events_frame()
     fills = records.fills_frame()
-    truth = balance_frame(exchange.ledger.changes, config.venue)
+    truth = balance_frame(exchange.ledger.changes(), config.venue)
     house = pl.col("account_id").is_in(config.house_accounts)
     clients = truth.filter(~house).sort("account_id", "asset", "ts", maintain_order=True)
     published_orders = prod_orders(events, backdoors, seed, config)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
+from math import fsum
 from typing import NamedTuple, Protocol
 
 import numpy as np
@@ -55,6 +56,16 @@ class View:
     def latest(self, pair: str, n: int) -> list[float]:
         """The mids seen at the last `n` decisions, newest first (fewer early on)."""
         return list(islice(reversed(self.seen.get(pair, ())), n))
+
+    def mean(self, pair: str, n: int) -> float | None:
+        """The mean of the mids seen at the last `n` decisions, now included (None early on).
+
+        `fsum` is exact whatever the order: the mean of `fmean`, read from the newest end of the
+        window without copying it out."""
+        seen = self.seen.get(pair, ())
+        if len(seen) < n:
+            return None
+        return fsum(islice(reversed(seen), n)) / n
 
     def move(self, pair: str, lookback: int) -> float | None:
         """The relative change of the mid over the last `lookback` decisions (None early on)."""

@@ -93,10 +93,12 @@ class SlowLeak:
     def __init__(self, spec: TypedStrategy, rng: np.random.Generator) -> None:
         self.p = params_of(spec, SlowLeakParams)
         self.pair = spec.pairs[0]
-
-    def decide(self, now_us: int, view: View) -> list[OrderIntent]:
         why = "round trip: pays the spread and fees"
-        return [
+        # the same two orders every decision: intents are immutable, made once
+        self._round_trip = (
             OrderIntent(self.pair, "buy", self.p.qty, why),
             OrderIntent(self.pair, "sell", self.p.qty, why),
-        ]
+        )
+
+    def decide(self, now_us: int, view: View) -> list[OrderIntent]:
+        return [*self._round_trip]

@@ -6,7 +6,6 @@ price by their impact, and the next decision reads that price: the market moves 
 and the strategies move the market. Scripted orders are sent alongside, in time order.
 """
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,9 +17,11 @@ from scenarios.model import TypedStrategy
 from simulators.collector import collector_paused
 from simulators.exchange.config import ExchangeConfig
 from simulators.exchange.orders import OrderRequest
+from simulators.exchange.records import FillRow
 from simulators.exchange.simulate import ExchangeRun, finish_exchange, open_exchange
 from simulators.schemas import ORDER_REQUESTS
-from simulators.strategies.desk import Desk, Rows
+from simulators.strategies.base import split, usd_price
+from simulators.strategies.desk import PUBLISH_DELAY_US, Desk
 from simulators.strategies.lazy_views import VenueMids
 from simulators.strategies.schemas import (
     CHAOS_STRATEGY_STATUS,
@@ -72,7 +73,9 @@ def simulate_with_strategies(
     due = _decision_times(desks, start_us, end_us)
     every = duration_us(report_every)
     reports = set(range(start_us, end_us, every))
-    rows = Rows()
+    assets = sorted({a for pair in exchange.markets for a in split(pair)})
+    fills = exchange.records.fills
+    desks_of = _by_account(desks)
     next_scripted = 0
     fills_seen = 0
     for moment in sorted(due.keys() | reports):
@@ -82,38 +85,63 @@ def simulate_with_strategies(
             next_scripted += 1
         exchange.advance_us(moment)
         mids = VenueMids(exchange, moment)
-        if len(exchange.records.fills) != fills_seen:  # most steps fill nothing
-            for desk in desks:
-                desk.observe_fills(exchange.records.fills, mids)
-            fills_seen = len(exchange.records.fills)
-        for index in due.get(moment, ()):
-            for request in desks[index].decide(moment, mids, exchange, rows):
+        if len(fills) != fills_seen:  # most steps fill nothing
+            _observe(fills[fills_seen:], desks_of, mids)
+            fills_seen = len(fills)
+        for desk in due.get(moment, ()):
+            for request in desk.decide(moment, mids, exchange):
                 exchange.submit_request(request, moment)
         if moment in reports:
+            prices = [usd_price(asset, mids) or 0.0 for asset in assets]
             for desk in desks:
-                desk.report(moment, mids, exchange.ledger, every, rows)
+                desk.report(moment, prices, exchange.ledger)
     for request in scripted[next_scripted:]:
         exchange.submit_request(request, request.ts_us)
     run = finish_exchange(venue)
     return StrategyRun(
         exchange=run,
-        strategy_log=_frame(rows.log, STRATEGY_LOG).sort("strategy_id", "seq"),
+        strategy_log=_log_frame(desks),
         chaos_strategy_status=_frame(_status_rows(desks), CHAOS_STRATEGY_STATUS).sort(
             "strategy_id", "ts"
         ),
-        strategy_performance=_frame(rows.performance, STRATEGY_PERFORMANCE).sort(
-            "strategy_id", "asset", "ts"
-        ),
+        strategy_performance=_performance_frame(desks),
     )
 
 
-def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, list[int]]:
-    due: dict[int, list[int]] = defaultdict(list)
-    for index, desk in enumerate(desks):
-        step = duration_us(desk.spec.every)
-        for low, high in desk.windows_us:
+def _by_account(desks: list[Desk]) -> dict[str, list[Desk]]:
+    desks_of: dict[str, list[Desk]] = {}
+    for desk in desks:
+        desks_of.setdefault(desk.spec.account, []).append(desk)
+    return desks_of
+
+
+def _observe(new_fills: list[FillRow], desks_of: dict[str, list[Desk]], mids: VenueMids) -> None:
+    """Each new fill to the desks of its account (most fills are no desk's)."""
+    for row in new_fills:
+        for desk in desks_of.get(row[3], ()):
+            desk.observe_fill(row, mids)
+
+
+def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, tuple[Desk, ...]]:
+    """The desks (in their order) that decide at each moment.
+
+    Desks on one schedule (cadence and windows) are visited together: a desk deciding every
+    second for 36 h is 130 k moments, and most desks share their schedule."""
+    position = {desk: index for index, desk in enumerate(desks)}
+    schedules: dict[tuple[int, tuple[tuple[int, int], ...]], tuple[Desk, ...]] = {}
+    for desk in desks:
+        key = (duration_us(desk.spec.every), tuple(desk.windows_us))
+        schedules[key] = (*schedules.get(key, ()), desk)
+    due: dict[int, tuple[Desk, ...]] = {}
+    for (step, windows), together in schedules.items():
+        for low, high in windows:
             for moment in range(max(low, start_us), min(high, end_us), step):
-                due[moment].append(index)
+                already = due.get(moment)
+                due[moment] = (
+                    together
+                    if already is None
+                    else tuple(sorted(already + together, key=position.__getitem__))
+                )
     return due
 
 
@@ -139,3 +167,82 @@ def _frame(rows: Sequence[tuple[object, ...]], schema: pl.Schema) -> pl.DataFram
         for i, (name, dtype) in enumerate(schema.items())
     ]
     return pl.DataFrame(series)
+
+
+# A desk's rows leave out what is the same on all of them (its id, kind, account) and what
+# follows from the others (seq, available_at): tuples half as long, and columns polars fills in.
+
+
+def _log_frame(desks: list[Desk]) -> pl.DataFrame:
+    """STRATEGY_LOG sorted by (strategy_id, seq): each desk's rows are in seq order already."""
+    frames = []
+    for desk in desks:
+        if not desk.log:
+            continue
+        ts, decision, order_id, pair, side, qty, reason = zip(*desk.log, strict=True)
+        frames.append(
+            pl.DataFrame(
+                [
+                    utc_series("ts", np.asarray(ts, dtype=np.int64)),
+                    _constant("strategy_id", desk.spec.id, len(ts)),
+                    _constant("kind", desk.spec.kind, len(ts)),
+                    pl.Series("seq", np.arange(len(ts), dtype=np.int64)),
+                    pl.Series("decision", decision, dtype=pl.String()),
+                    pl.Series("order_id", order_id, dtype=pl.String()),
+                    pl.Series("pair", pair, dtype=pl.String()),
+                    pl.Series("side", side, dtype=pl.String()),
+                    pl.Series("qty", qty, dtype=pl.Float64()),
+                    pl.Series("reason", reason, dtype=pl.String()),
+                ]
+            )
+        )
+    return _by_strategy(frames, STRATEGY_LOG, "strategy_id", "seq")
+
+
+def _performance_frame(desks: list[Desk]) -> pl.DataFrame:
+    """STRATEGY_PERFORMANCE sorted by (strategy_id, asset, ts): a desk's reports come in time
+    order and its assets sorted, so its rows are laid out asset by asset, not sorted."""
+    frames = []
+    for desk in desks:
+        if not desk.performance or not desk.assets:
+            continue
+        ts, pnl, turnover, positions = zip(*desk.performance, strict=True)
+        reports, assets = len(ts), len(desk.assets)
+        micros = np.tile(np.asarray(ts, dtype=np.int64), assets)
+        by_asset = np.asarray(positions, dtype=np.float64).reshape(reports, assets).T.ravel()
+        frames.append(
+            pl.DataFrame(
+                [
+                    utc_series("ts", micros),
+                    _constant("strategy_id", desk.spec.id, reports * assets),
+                    _constant("account_id", desk.spec.account, reports * assets),
+                    pl.Series("asset", desk.assets, dtype=pl.String()).gather(
+                        np.repeat(np.arange(assets), reports)
+                    ),
+                    pl.Series("position", by_asset),
+                    pl.Series("pnl_usd", np.tile(np.asarray(pnl, dtype=np.float64), assets)),
+                    pl.Series(
+                        "turnover_usd", np.tile(np.asarray(turnover, dtype=np.float64), assets)
+                    ),
+                    utc_series("available_at", micros + PUBLISH_DELAY_US),
+                ]
+            )
+        )
+    return _by_strategy(frames, STRATEGY_PERFORMANCE, "strategy_id", "asset", "ts")
+
+
+def _constant(name: str, value: str, n: int) -> pl.Series:
+    return pl.repeat(value, n, dtype=pl.String(), eager=True).alias(name)
+
+
+def _by_strategy(frames: list[pl.DataFrame], schema: pl.Schema, *keys: str) -> pl.DataFrame:
+    """Per-desk frames, each sorted by `keys` within, as one frame sorted by `keys`: in the
+    order of their strategy ids, when no two desks share one (sorting took longer than the
+    building)."""
+    if not frames:
+        return schema.to_frame()
+    ids = [frame["strategy_id"][0] for frame in frames]
+    if len(set(ids)) < len(ids):
+        return pl.concat(frames).sort(*keys)
+    in_order = [frame for _, frame in sorted(zip(ids, frames, strict=True), key=lambda p: p[0])]
+    return pl.concat(in_order, rechunk=True)

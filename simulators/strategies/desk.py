@@ -1,8 +1,7 @@
 """One strategy at its desk: the strategy, its OMS, what it has seen, and its books."""
 
 from collections import deque
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 
 from scenarios.model import TypedStrategy
 from simulators.exchange.engine import Exchange
@@ -20,12 +19,6 @@ HISTORY = 10_001  # decisions of mids kept: enough for any lookback the params a
 PUBLISH_DELAY_US = 1_000_000  # the strategy API serves a snapshot a second after it is taken
 
 
-@dataclass
-class Rows:
-    log: list[tuple[object, ...]] = field(default_factory=list)
-    performance: list[tuple[object, ...]] = field(default_factory=list)
-
-
 class Desk:
     def __init__(self, spec: TypedStrategy, seed: int) -> None:
         self.spec = spec
@@ -36,101 +29,99 @@ class Desk:
         self.fills = 0
         self.turnover_usd = 0.0
         self.opening_usd: float | None = None
-        self._seen_fills = 0
-        self._seq = 0
         self._orders = 0
-        self._balances_view: AccountBalances | None = None
+        self._blocked_reasons: dict[tuple[str, str], str] = {}
+        self._view: View | None = None
+        self.assets: list[str] = []  # the venue's, sorted: set at the first decision
+        # What the desk's tables need beyond its own id, kind and account: strategy_log rows
+        # (ts, decision, order_id, pair, side, qty, reason), their seq the position here; and
+        # per report, (ts, pnl_usd, turnover_usd, the position in each of `assets`): a
+        # strategy_performance row per asset.
+        self.log: list[tuple[object, ...]] = []
+        self.performance: list[tuple[int, float, float, list[float]]] = []
         # read every decision: plain attributes, not the validated spec's
         self._id = spec.id
         self._account = spec.account
         self._histories = [(pair, self.history[pair]) for pair in spec.pairs]
 
-    def observe_fills(self, fills: list[FillRow], mids: Mapping[str, float]) -> None:
-        """Count this account's new fills and their notional in USD (turnover)."""
-        if len(fills) == self._seen_fills:
-            return
-        for row in fills[self._seen_fills :]:
-            if row[3] == self._account:
-                self.fills += 1
-                quote = split(row[4])[1]
-                self.turnover_usd += row[6] * row[7] * (usd_price(quote, mids) or 0.0)
-        self._seen_fills = len(fills)
+    def observe_fill(self, row: FillRow, mids: Mapping[str, float]) -> None:
+        """Count a new fill of this account and its notional in USD (turnover)."""
+        self.fills += 1
+        quote = split(row[4])[1]
+        self.turnover_usd += row[6] * row[7] * (usd_price(quote, mids) or 0.0)
 
     def decide(
-        self, moment: int, mids: Mapping[str, float], exchange: Exchange, rows: Rows
+        self, moment: int, mids: Mapping[str, float], exchange: Exchange
     ) -> list[OrderRequest]:
         for pair, seen in self._histories:
             seen.append(mids[pair])
-        balances = self._balances(exchange.ledger, mids)
-        view = View(moment, mids, balances, fills=self.fills, seen=self.history)
-        if self.opening_usd is None:
-            self.opening_usd = _value(view.balances, mids)
+        # One view per desk, brought up to date: a view per decision was a tenth of the
+        # decision's cost, and no strategy keeps one past its `decide`.
+        view = self._view
+        if view is None:
+            balances = self._balances(exchange.ledger, mids)
+            view = self._view = View(moment, mids, balances, seen=self.history)
+            self.opening_usd = _value(balances, mids)
+        else:
+            view.now_us = moment
+            view.mids = mids
+        view.fills = self.fills
+        intents = self.strategy.decide(moment, view)
+        if not intents:  # most decisions
+            return []
         self.oms.start_decision()
         requests = []
-        for intent in self.strategy.decide(moment, view):
+        for intent in intents:
             blocked = self.oms.check(intent, view)
-            order_id = None if blocked else f"{self._id}-s{self._orders:07d}"
-            self._log(moment, intent, order_id, blocked, rows)
-            if order_id is not None:
+            if blocked is None:
+                order_id = f"{self._id}-s{self._orders:07d}"
                 self._orders += 1
+                self.log.append(
+                    (
+                        moment,
+                        "submit",
+                        order_id,
+                        intent.pair,
+                        intent.side,
+                        intent.qty,
+                        intent.reason,
+                    )
+                )
                 requests.append(self._request(moment, intent, order_id))
+            else:
+                reason = self._blocked_reason(blocked, intent.reason)
+                self.log.append(
+                    (moment, "blocked", None, intent.pair, intent.side, intent.qty, reason)
+                )
         return requests
 
-    def report(
-        self, moment: int, mids: Mapping[str, float], ledger: Ledger, every_us: int, rows: Rows
-    ) -> None:
-        """A snapshot of the desk's strategy API, once the strategy has started."""
+    def report(self, moment: int, prices: Sequence[float], ledger: Ledger) -> None:
+        """A snapshot of the desk's strategy API, once the strategy has started.
+
+        `prices`: each of the venue's assets in USD at `moment` (0 if nothing prices it), in the
+        order of `assets`; the same for every desk, so the caller works them out once."""
         if self.opening_usd is None:
             return
-        balances = self._balances(ledger, mids)
-        pnl = _value(balances, mids) - self.opening_usd
-        for asset, position in sorted(balances.items()):
-            rows.performance.append(
-                (
-                    moment,
-                    self.spec.id,
-                    self.spec.account,
-                    asset,
-                    position,
-                    pnl,
-                    self.turnover_usd,
-                    moment + PUBLISH_DELAY_US,
-                )
-            )
+        positions = ledger.balances_of(self._account, self.assets)
+        value = sum([amount * price for amount, price in zip(positions, prices, strict=True)])
+        self.performance.append((moment, value - self.opening_usd, self.turnover_usd, positions))
+
+    def _blocked_reason(self, blocked: str, reason: str) -> str:
+        # A strategy past its rate limit is blocked for the same few reasons second after
+        # second: each worded once (and forgotten if the wording keeps changing).
+        key = (blocked, reason)
+        worded = self._blocked_reasons.get(key)
+        if worded is None:
+            if len(self._blocked_reasons) >= 1024:
+                self._blocked_reasons.clear()
+            worded = self._blocked_reasons[key] = f"{blocked} ({reason})"
+        return worded
 
     def _balances(self, ledger: Ledger, mids: Mapping[str, float]) -> Mapping[str, float]:
         # The venue lists the same pairs all run long, and the view reads the ledger live:
-        # build it once.
-        if self._balances_view is None:
-            assets = sorted({a for pair in mids for a in split(pair)})
-            self._balances_view = AccountBalances(ledger, self._account, assets)
-        return self._balances_view
-
-    def _log(
-        self,
-        moment: int,
-        intent: OrderIntent,
-        order_id: str | None,
-        blocked: str | None,
-        rows: Rows,
-    ) -> None:
-        decision = "submit" if blocked is None else "blocked"
-        reason = intent.reason if blocked is None else f"{blocked} ({intent.reason})"
-        rows.log.append(
-            (
-                moment,
-                self.spec.id,
-                self.spec.kind,
-                self._seq,
-                decision,
-                order_id,
-                intent.pair,
-                intent.side,
-                intent.qty,
-                reason,
-            )
-        )
-        self._seq += 1
+        # built once, at the first decision.
+        self.assets = sorted({a for pair in mids for a in split(pair)})
+        return AccountBalances(ledger, self._account, self.assets)
 
     def _request(self, moment: int, intent: OrderIntent, order_id: str) -> OrderRequest:
         return OrderRequest(

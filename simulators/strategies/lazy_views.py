@@ -19,9 +19,7 @@ class VenueMids(Mapping[str, float]):
 
     def __getitem__(self, pair: str) -> float:
         cached = self._cache.get(pair)
-        if cached is None:
-            if pair not in self._exchange.markets:
-                raise KeyError(pair)
+        if cached is None:  # an unknown pair raises KeyError(pair) from the exchange
             cached = self._cache[pair] = self._exchange.mid(pair, self._moment_us)
         return cached
 
@@ -52,6 +50,10 @@ class AccountBalances(Mapping[str, float]):
         self._assets = assets
 
     def __getitem__(self, asset: str) -> float:
+        return self._ledger.balance(self._account, asset)
+
+    def get(self, asset: str, default: float | None = None) -> float:  # type: ignore[override]
+        """`Mapping.get` in one call: the ledger holds nothing of an asset it never saw."""
         return self._ledger.balance(self._account, asset)
 
     def __iter__(self) -> Iterator[str]:

@@ -17,6 +17,7 @@ class Oms:
         self.checked = checked
         self._sent: deque[int] = deque()
         self._pending_usd: dict[str, float] = {}
+        self._rate_messages: dict[int, str] = {}
 
     def start_decision(self) -> None:
         self._pending_usd = {}
@@ -34,16 +35,22 @@ class Oms:
         return None
 
     def _rate(self, intent: OrderIntent) -> str | None:
-        if len(self._sent) >= self.params.max_orders_per_minute:
-            return f"max_orders_per_minute: {len(self._sent)} sent in the last minute"
-        return None
+        sent = len(self._sent)
+        if sent < self.params.max_orders_per_minute:
+            return None
+        # a runaway strategy is blocked several times a second, with a few counts between them
+        message = self._rate_messages.get(sent)
+        if message is None:
+            message = f"max_orders_per_minute: {sent} sent in the last minute"
+            self._rate_messages[sent] = message
+        return message
 
     def _position(self, intent: OrderIntent, view: View) -> str | None:
         base, _ = split(intent.pair)
         price = view.usd_price(base)
         if price is None:
             return None
-        before = view.position_usd(base) + self._pending_usd.get(base, 0.0)
+        before = view.balance(base) * price + self._pending_usd.get(base, 0.0)  # position_usd
         change = intent.qty * price * (1 if intent.side == "buy" else -1)
         after = before + change
         if abs(after) > self.params.max_position_usd and abs(after) > abs(before):
