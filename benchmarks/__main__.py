@@ -16,7 +16,7 @@ from benchmarks.analytics import analytics_timings
 from benchmarks.child import cold_run
 from benchmarks.correlator_timing import correlator_timings
 from benchmarks.cosimulation import cosimulation_timings
-from benchmarks.exchange_matching import exchange_timings
+from benchmarks.exchange_matching import book_timings, exchange_timings
 from benchmarks.goals import Figure, summary
 from benchmarks.growth import LINEAR_TOLERANCE, Point, grow, growth_ratio, growth_table, verdict
 from benchmarks.machine import machine
@@ -52,6 +52,7 @@ def main() -> None:
         with console.status("risk monitor, 10 accounts, every rule ..."):
             monitor, monitor_base = monitor_timings(scenario, lake_dir, repeats)
         with console.status("exchange matching ..."):
+            book, textbook = book_timings(repeats)
             exchange, _ = exchange_timings()
         with console.status("analytics: Polars and DuckDB ..."):
             asof, asof_duck, window, window_duck = _analytics(scenario, lake_dir, repeats)
@@ -63,7 +64,7 @@ def main() -> None:
                 [Point("36h", reference_run), *grow(SCENARIO_FILE, durations, tmp)],
                 key=lambda p: p.hours,
             )
-    timings = [cosim, cosim_base, monitor, monitor_base, *exchange]
+    timings = [cosim, cosim_base, monitor, monitor_base, book, textbook, *exchange]
     timings += [asof, asof_duck, window, window_duck, *correlator]
     console.print(_detail(timings))
     console.print(growth_table(points))
@@ -98,7 +99,7 @@ def main() -> None:
             "per-tick loop",
             monitor_base,
         ),
-        *_matching(exchange),
+        _vs("matching: the engine's order book", book, 500e3, "textbook Python book", textbook),
         _vs("window work, Polars", window, 10e6, "DuckDB window", window_duck),
         _vs("as-of join, Polars", asof, 50e6, "DuckDB ASOF", asof_duck),
         *[_vs(t.name, t, 10e6) for t in correlator],
@@ -134,21 +135,6 @@ def _vs(
         baseline=baseline,
         baseline_value=None if base is None else base.rate,
     )
-
-
-def _matching(exchange: list[Timing]) -> list[Figure]:
-    """Per flow (engine, simulate_exchange, per-tick matcher): the engine against the matcher."""
-    flows = [exchange[i : i + 3] for i in range(0, len(exchange), 3)]
-    return [
-        _vs(
-            engine.name.replace("exchange engine, event-driven", "matching"),
-            engine,
-            500e3,
-            "per-tick matcher",
-            matcher,
-        )
-        for engine, _, matcher in flows
-    ]
 
 
 def _analytics(scenario: Any, lake_dir: Path, repeats: int) -> tuple[Timing, ...]:

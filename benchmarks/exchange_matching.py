@@ -1,6 +1,8 @@
-"""Orders matched per second: the exchange engine (event-driven, resting-order crossings found
-with numpy between arrivals) against the plain-Python matcher that visits every tick, on the
-same order flow over the same replayed prices."""
+"""Orders matched per second. The order book alone (the engine's own matching objects, on a
+dense flow) against the textbook plain-Python order book; and the whole exchange engine
+(event-driven, resting-order crossings found with numpy between arrivals, with latency, funds,
+ledger and records) against the plain-Python matcher that visits every tick, on the same order
+flow over the same replayed prices."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,7 +10,10 @@ from datetime import datetime, timedelta
 import numpy as np
 import polars as pl
 
+from benchmarks.baseline_book import match_plain
 from benchmarks.baseline_exchange import BookShape, match_per_tick
+from benchmarks.engine_book import match_engine_book
+from benchmarks.order_flow import dense_flow
 from benchmarks.timing import Timing, measure
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.market_source import MarketSource
@@ -98,6 +103,31 @@ def _row(
 ) -> tuple[object, ...]:
     ts = start + timedelta(seconds=float(second))
     return (ts, order_id, "desk", pair, action, side, kind, tif, qty, limit)
+
+
+BOOK_ORDERS = 200_000
+
+
+def book_timings(repeats: int) -> tuple[Timing, Timing]:
+    """(the engine's order book, the textbook plain-Python book) on one dense flow of limit,
+    market and cancel orders."""
+    flow = dense_flow(BOOK_ORDERS)
+    label = f"{BOOK_ORDERS // 1000} k limit/market/cancel orders, 1 pair"
+    engine_book = measure(
+        f"order book: the engine's matching objects ({label})",
+        len(flow),
+        "orders",
+        lambda: match_engine_book(flow),
+        repeats=repeats,
+    )
+    textbook = measure(
+        f"order book: textbook plain Python ({label})",
+        len(flow),
+        "orders",
+        lambda: match_plain(flow),
+        repeats=repeats,
+    )
+    return engine_book, textbook
 
 
 def run_engine(markets: dict[str, MarketPath], requests: list[OrderRequest], end_us: int) -> int:
