@@ -1,0 +1,107 @@
+"""Where each rule × subject series of risk.signals changed level, found on integer codes.
+
+Millions of rows, a few hundred series and a handful of changes: the search runs on one small
+integer per row for its level, and the series are told apart without hashing a string per row
+when the monitor wrote its usual layout (every tick lists the same series in the same order).
+"""
+
+import numpy as np
+import polars as pl
+from numpy.typing import NDArray
+
+LEVEL_RANK = {"ok": 0, "warning": 1, "breach": 2}
+LEVELS = pl.Enum(list(LEVEL_RANK))
+NO_LEVEL = -1  # no_data (skipped), or no level before: "none"
+OK = LEVEL_RANK["ok"]
+
+Rows = NDArray[np.int64]
+Levels = NDArray[np.int8]
+
+
+def level_codes(frame: pl.DataFrame) -> Levels:
+    """Each row's state as its LEVEL_RANK, NO_LEVEL for no_data and anything else."""
+    state = pl.col("state").cast(LEVELS, strict=False).to_physical().cast(pl.Int8)
+    codes: Levels = frame.select(state.fill_null(NO_LEVEL)).to_series().to_numpy()
+    return codes
+
+
+def changed_levels(in_time: pl.DataFrame, level: Levels) -> tuple[Rows, Levels]:
+    """(row positions in ascending order, the level each of those rows left): the rows whose level
+    differs from the previous row of the same rule × subject that has a level; a series' first
+    level counts when it is not ok. `in_time` is sorted by ts."""
+    period = series_period(in_time)
+    if period is not None:
+        return _periodic(level, period)
+    return _sorted(_series_code(in_time), level)
+
+
+def series_period(frame: pl.DataFrame) -> int | None:
+    """The rows of one tick, when row i's series is exactly that of row i - period throughout and
+    the first tick names each series once: then row i belongs to series i mod period."""
+    n, ts = frame.height, frame.get_column("ts")
+    if n == 0 or ts.null_count():
+        return None
+    period = int(ts.search_sorted(ts[0], side="right"))
+    keys = ("rule", "subject")
+    if n % period or frame.head(period).select(keys).is_duplicated().any():
+        return None
+    repeats = frame.select(
+        pl.col(key).slice(period).eq_missing(pl.col(key).slice(0, n - period)).all() for key in keys
+    ).row(0)
+    return period if all(repeats) else None
+
+
+def _periodic(level: Levels, period: int) -> tuple[Rows, Levels]:
+    by_series = np.ascontiguousarray(level.reshape(-1, period).T)  # one row per series
+    before = np.empty_like(by_series)
+    before[:, 0] = NO_LEVEL
+    before[:, 1:] = by_series[:, :-1]
+    for gappy in np.flatnonzero((by_series == NO_LEVEL).any(axis=1)):
+        before[gappy] = _previous_levels(by_series[gappy])
+    series, tick = np.nonzero(_changes(by_series, before))
+    rows = tick.astype(np.int64) * period + series
+    back = np.argsort(rows, kind="stable")
+    return rows[back], before[series, tick][back]
+
+
+def _sorted(series: NDArray[np.integer], level: Levels) -> tuple[Rows, Levels]:
+    """Any layout: a stable sort groups each series' rows in time order (on 16-bit keys, a radix
+    sort), after dropping the rows without a level."""
+    kept = np.flatnonzero(level != NO_LEVEL)
+    order = kept[np.argsort(series[kept], kind="stable")]
+    keys, levels = series[order], level[order]
+    before = np.full(len(order), NO_LEVEL, dtype=np.int8)
+    before[1:] = levels[:-1]
+    before[1:][keys[1:] != keys[:-1]] = NO_LEVEL
+    changed = np.flatnonzero(_changes(levels, before))
+    rows = order[changed]
+    back = np.argsort(rows, kind="stable")
+    return rows[back], before[changed][back]
+
+
+def _changes(levels: Levels, before: Levels) -> NDArray[np.bool_]:
+    moved = np.where(before == NO_LEVEL, levels != OK, levels != before)
+    changes: NDArray[np.bool_] = (levels != NO_LEVEL) & moved
+    return changes
+
+
+def _previous_levels(levels: Levels) -> Levels:
+    """Per position of one series, the last level before it, skipping NO_LEVEL positions."""
+    seen = np.where(levels != NO_LEVEL, np.arange(len(levels)), -1)
+    last = np.maximum.accumulate(seen)
+    before = np.full(len(levels), NO_LEVEL, dtype=np.int8)
+    before[1:] = np.where(last[:-1] >= 0, levels[np.maximum(last[:-1], 0)], NO_LEVEL)
+    return before
+
+
+def _series_code(frame: pl.DataFrame) -> NDArray[np.integer]:
+    """One integer per rule × subject, their enum ranks folded; 16 bits whenever they fit."""
+    rules = sorted(frame.get_column("rule").unique().to_list())
+    subjects = sorted(frame.get_column("subject").unique().to_list())
+    rule = pl.col("rule").cast(pl.Enum(rules)).to_physical().cast(pl.Int64)
+    subject = pl.col("subject").cast(pl.Enum(subjects)).to_physical().cast(pl.Int64)
+    width = pl.UInt16 if len(rules) * len(subjects) <= 1 << 16 else pl.Int64
+    code: NDArray[np.integer] = (
+        frame.select((rule * len(subjects) + subject).cast(width)).to_series().to_numpy()
+    )
+    return code
