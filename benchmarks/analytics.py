@@ -64,11 +64,15 @@ def analytics_timings(
     def polars_asof() -> pl.DataFrame:
         return valued_holdings(lhs, right, on="available_at")
 
-    # the holdings' values in time order, as the as-of join leaves them
-    values = polars_asof().select(
-        ts="available_at",
-        subject=pl.concat_str("account_id", pl.lit(":"), "asset"),
-        value=pl.col("price") * pl.col("balance").fill_null(0.0),
+    # the holdings' values ordered by subject, then time, as the correlator hands them over
+    values = (
+        polars_asof()
+        .select(
+            ts="available_at",
+            subject=pl.concat_str("account_id", pl.lit(":"), "asset"),
+            value=pl.col("price") * pl.col("balance").fill_null(0.0),
+        )
+        .sort("subject", "ts")
     )
 
     def polars_window() -> pl.DataFrame:
