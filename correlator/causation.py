@@ -109,7 +109,12 @@ def _strength(
         return None, None, None
     series = condition.series.select("ts", cause="value").sort("ts")
     best: tuple[str | None, float | None, float | None] = (None, None, None)
-    rule_signals = signals.filter(pl.col("rule") == condition.rule, pl.col("value").is_not_null())
+    rule_signals = (
+        signals.lazy()
+        .filter(pl.col("rule") == condition.rule, pl.col("value").is_not_null())
+        .select("subject", "ts", "value")
+        .collect()
+    )
     for (subject,), rows in sorted(rule_signals.group_by("subject"), key=lambda g: str(g[0][0])):
         aligned = rows.select("ts", "value").sort("ts").join_asof(series, on="ts").drop_nulls()
         if aligned.height < 2:

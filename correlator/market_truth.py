@@ -5,7 +5,7 @@ on the true reference prices themselves (an asset's fall from its trailing peak,
 distance from 1 USD) or on each desk's true value, the true balances at true prices.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import polars as pl
 
@@ -48,9 +48,18 @@ def market_condition(
         )
     else:
         values = account_values(account_truth, reference_prices)
-    peak = pl.col("value").rolling_max_by("ts", window_size=condition.over).over("subject")
+    return fall_from_peak(values, condition.over)
+
+
+def fall_from_peak(values: pl.DataFrame, over: timedelta) -> pl.DataFrame:
+    """ts, value: at each time, the worst subject's fall below its highest value in the trailing
+    `over`, from `values` (ts, subject, value)."""
+    peak = pl.col("value").rolling_max_by("ts", window_size=over).over("subject")
+    # In time order each subject's rows are in time order too, as its window needs, and the
+    # worst per time groups a sorted key: a third of the cost of ordering by subject, then time.
+    # A row's fall and a time's maximum do not depend on the row order.
     return (
-        values.sort("subject", "ts")
+        values.sort("ts")
         .with_columns(fallen=1 - pl.col("value") / peak)
         .group_by("ts")
         .agg(value=pl.col("fallen").max())
@@ -103,12 +112,29 @@ def account_values(account_truth: pl.DataFrame, reference_prices: pl.DataFrame) 
     """ts, subject (account id), value: each account's true USD value at every reference time."""
     assets = sorted(account_truth.get_column("asset").unique().to_list())
     prices = usd_prices(reference_prices, assets)
-    holdings = prices.join(account_truth.select("account_id", "asset").unique(), on="asset")
-    balances = account_truth.select("ts", "account_id", "asset", "balance").sort("ts")
-    # Both sides are sorted by ts just above; polars cannot verify that per `by` group.
-    valued = holdings.sort("ts").join_asof(
-        balances, on="ts", by=["account_id", "asset"], check_sortedness=False
+    # One integer per account × asset: the as-of join matches it, not two strings per row.
+    held = account_truth.select("account_id", "asset").unique()
+    held = held.with_columns(holding=pl.int_range(pl.len(), dtype=pl.UInt32))
+    holdings = prices.join(held, on="asset")
+    balances = (
+        account_truth.select("ts", "account_id", "asset", "balance")
+        .sort("ts")
+        .join(held, on=["account_id", "asset"], how="left", maintain_order="left")
+        .select("ts", "holding", "balance")
     )
+    return account_sums(valued_holdings(holdings.sort("ts"), balances))
+
+
+def valued_holdings(holdings: pl.DataFrame, balances: pl.DataFrame, on: str = "ts") -> pl.DataFrame:
+    """`holdings` (on, holding, ...: a price per holding and time) with the holding's balance as
+    of then (null before its first) from `balances` (on, holding, balance); both sorted by `on`."""
+    # polars cannot verify sortedness per `by` group; the callers sort both sides by `on`
+    return holdings.join_asof(balances, on=on, by="holding", check_sortedness=False)
+
+
+def account_sums(valued: pl.DataFrame) -> pl.DataFrame:
+    """ts, subject, value: per account and time, its holdings' balances (none yet: 0) at their
+    USD prices, summed; ordered by subject, then ts."""
     return (
         valued.group_by("account_id", "ts")
         .agg(value=(pl.col("balance").fill_null(0.0) * pl.col("usd_price")).sum())

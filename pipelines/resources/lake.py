@@ -43,7 +43,8 @@ class Lake(ConfigurableResource):  # type: ignore[type-arg]
                 f"{schema}.{table} has no data for scenario {scenario_id!r} ({path}); "
                 "materialize its upstream assets first"
             )
-        return pl.read_parquet(path).drop("scenario_id")
+        # not decoding the stored scenario_id at all: a string per row, millions in risk.signals
+        return pl.scan_parquet(path).drop("scenario_id").collect()
 
     def read_stored(self, schema: str, table: str, scenario_ids: list[str]) -> pl.DataFrame:
         """Several scenarios' partitions as stored, `scenario_id` column included."""
