@@ -6,6 +6,7 @@ flow over the same replayed prices."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import numpy as np
 import polars as pl
@@ -113,19 +114,12 @@ def book_timings(repeats: int) -> tuple[Timing, Timing]:
     market and cancel orders."""
     flow = dense_flow(BOOK_ORDERS)
     label = f"{BOOK_ORDERS // 1000} k limit/market/cancel orders, 1 pair"
-    engine_book = measure(
-        f"order book: the engine's matching objects ({label})",
-        len(flow),
-        "orders",
-        lambda: match_engine_book(flow),
-        repeats=repeats,
-    )
-    textbook = measure(
-        f"order book: textbook plain Python ({label})",
-        len(flow),
-        "orders",
-        lambda: match_plain(flow),
-        repeats=repeats,
+    engine_book, textbook = (
+        measure(f"order book: {name} ({label})", len(flow), "orders", partial(book, flow), repeats)
+        for name, book in (
+            ("the engine's matching objects", match_engine_book),
+            ("textbook plain Python", match_plain),
+        )
     )
     return engine_book, textbook
 
