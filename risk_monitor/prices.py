@@ -7,9 +7,11 @@ USD itself is 1. Any other asset A is priced from pair "A/USD" if it has been pu
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from risk_monitor.contract import ACCOUNT_BALANCES_TABLE, MARKET_TICKS_TABLE
+from risk_monitor.dense import step_on_grid
 from risk_monitor.errors import InputContractError
 from risk_monitor.point_in_time import as_of, publications
 
@@ -61,6 +63,19 @@ class UsdQuotes:
                     for asset in unpriceable
                 )
             )
+
+    def on_grid(self, times: np.ndarray, asset: str) -> tuple[np.ndarray, np.ndarray]:
+        """`asset`'s USD price at each of `times` (µs, as `grid_times`) and whether it has one:
+        the direct quote if one is visible, else the inverse one, as `attach` reads them."""
+        if asset == USD:
+            return np.ones(times.size), np.ones(times.size, dtype=bool)
+        price, priced = np.zeros(times.size), np.zeros(times.size, dtype=bool)
+        for quotes in (self.inverse, self.direct):  # the direct quote, written last, wins
+            rows = quotes.filter(pl.col("asset") == asset)
+            at = rows["available_at"].dt.epoch("us").to_numpy()
+            value, seen = step_on_grid(times, at, rows["usd"].to_numpy())
+            price, priced = np.where(seen, value, price), priced | seen
+        return price, priced
 
     def attach(self, frame: pl.DataFrame) -> pl.DataFrame:
         """`frame` (columns ts and asset, ts ascending within each asset) plus `usd_price` as

@@ -9,7 +9,7 @@ import polars as pl
 
 from risk_monitor.config_types import Duration
 from risk_monitor.levels import RULE_SIGNAL, LevelLimits
-from risk_monitor.rules.inputs import RuleInputs, account_totals
+from risk_monitor.rules.inputs import RuleInputs
 
 
 class PortfolioDrawdownLimits(LevelLimits):
@@ -20,7 +20,8 @@ class PortfolioDrawdownLimits(LevelLimits):
 
 def _account_values(inputs: RuleInputs) -> pl.DataFrame:
     """ts × account_id → value (null while not fully known), ordered by ts, then account."""
-    return account_totals(inputs.asset_worth, value=pl.col("worth").sum())
+    book = inputs.book
+    return book.account_frame(value=(book.per_account(book.worth), book.known()))
 
 
 def portfolio_drawdown(inputs: RuleInputs, limits: PortfolioDrawdownLimits) -> pl.DataFrame:
