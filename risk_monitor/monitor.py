@@ -24,9 +24,11 @@ from risk_monitor.contract import (
     checked_market_ticks,
     checked_settlements,
 )
+from risk_monitor.dense import grid_times
 from risk_monitor.levels import LEVELLED, apply_levels
 from risk_monitor.limits import Limits
 from risk_monitor.point_in_time import evaluation_grid
+from risk_monitor.rule_blocks import RuleBlocks, level_blocks
 from risk_monitor.rules import RULES, RuleInputs
 from risk_monitor.schemas import ALERTS, API_STATUS, EXCHANGE_ORDERS, SETTLEMENTS
 from risk_monitor.signal_rows import RuleRows, signals_table
@@ -43,17 +45,27 @@ class MonitorOutput:
     monitor_telemetry: pl.DataFrame
 
 
-def _signals_and_alerts(inputs: RuleInputs, limits: Limits) -> tuple[list[RuleRows], pl.DataFrame]:
-    """Every configured rule's signal rows and the owned alert events (sorted). A rule's
-    levelled frame, a dozen columns wide, is dropped once its alerts and its rows (as codes) are
-    read off it, so no frame of every rule's levelled rows ever exists: it was the replay's peak
-    memory."""
-    parts, alerts = [], []
+def _signals_and_alerts(
+    inputs: RuleInputs, limits: Limits
+) -> tuple[list[RuleBlocks | RuleRows], pl.DataFrame]:
+    """Every configured rule's levelled signal rows (as blocks where the rule has one row per
+    time × subject, else as a frame of codes) and the owned alert events, sorted. A rule's
+    levelled frame is dropped once its alerts and rows are read off it, so no frame of every
+    rule's levelled rows ever exists: it was the replay's peak memory."""
+    times = grid_times(inputs.grid)
+    parts: list[RuleBlocks | RuleRows] = []
+    alerts = []
     for name, rule_limits in limits.rules.configured():
-        levelled = apply_levels(RULES[name](inputs, rule_limits), name, rule_limits).cast(LEVELLED)
-        alerts.append(owned_alert_events(levelled))
-        parts.append(RuleRows.encode(name, levelled))
-        del levelled
+        signal = RULES[name](inputs, rule_limits)
+        levelled = level_blocks(name, signal, rule_limits, times)
+        if levelled is None:
+            frame = apply_levels(signal, name, rule_limits).cast(LEVELLED)
+            alerts.append(owned_alert_events(frame))
+            parts.append(RuleRows.encode(name, frame))
+        else:
+            parts.append(levelled[0])
+            alerts.append(levelled[1])
+        del signal, levelled
     if not alerts:
         alerts.append(owned_alert_events(LEVELLED.to_frame()))
     events = pl.concat(alerts).sort("ts", "rule", "subject", "severity", "event")
