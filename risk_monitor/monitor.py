@@ -28,7 +28,7 @@ from risk_monitor.dense import grid_times
 from risk_monitor.levels import LEVELLED, apply_levels
 from risk_monitor.limits import Limits
 from risk_monitor.point_in_time import evaluation_grid
-from risk_monitor.rule_blocks import RuleBlocks, level_blocks
+from risk_monitor.rule_blocks import RuleBlocks, SignalBlock, level_blocks
 from risk_monitor.rules import RULES, RuleInputs
 from risk_monitor.schemas import ALERTS, API_STATUS, EXCHANGE_ORDERS, SETTLEMENTS
 from risk_monitor.signal_rows import RuleRows, signals_table
@@ -59,6 +59,8 @@ def _signals_and_alerts(
         signal = RULES[name](inputs, rule_limits)
         levelled = level_blocks(name, signal, rule_limits, times)
         if levelled is None:
+            if isinstance(signal, SignalBlock):
+                signal = signal.frame(inputs.grid)
             frame = apply_levels(signal, name, rule_limits).cast(LEVELLED)
             alerts.append(owned_alert_events(frame))
             parts.append(RuleRows.encode(name, frame))

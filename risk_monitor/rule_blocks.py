@@ -17,7 +17,8 @@ import numpy as np
 import polars as pl
 
 from risk_monitor.alerts import owned_alerts
-from risk_monitor.levels import LEVELS, SEVERITY, LevelLimits, configured_level
+from risk_monitor.dense import long_frame
+from risk_monitor.levels import LEVELS, RULE_SIGNAL, SEVERITY, LevelLimits, configured_level
 
 STATES = ("breach", "no_data", "ok", "warning")
 BREACH, NO_DATA, OK, WARNING = range(len(STATES))
@@ -100,11 +101,136 @@ class RuleBlocks:
     state: np.ndarray
 
 
+@dataclass(frozen=True, eq=False)
+class SignalBlock:
+    """RULE_SIGNAL as time × subject matrices, for a rule that computes its signal as one (no
+    null `armed`); `warning_level` / `breach_level` are per-subject overrides (None: the rule's
+    own level). Columns in any order; subjects distinct."""
+
+    subjects: tuple[str, ...]
+    account_ids: tuple[str | None, ...]
+    value: np.ndarray
+    value_known: np.ndarray
+    armed: np.ndarray
+    warning_level: tuple[float | None, ...] | None = None
+    breach_level: tuple[float | None, ...] | None = None
+
+    def level(self, name: str, default: float) -> np.ndarray:
+        """Each subject's `name` level."""
+        overrides = getattr(self, name) or (None,) * len(self.subjects)
+        return np.array([default if level is None else level for level in overrides])
+
+    def frame(self, grid: pl.DataFrame) -> pl.DataFrame:
+        """The same signal as a RULE_SIGNAL frame (plus any override columns), time by time."""
+        keys = pl.DataFrame(
+            {"subject": self.subjects, "account_id": self.account_ids},
+            schema={"subject": pl.String, "account_id": pl.String},
+        )
+        columns = {
+            "value": (self.value, self.value_known),
+            "armed": (self.armed, None),
+        }
+        width = len(self.subjects)
+        for name in ("warning_level", "breach_level"):
+            overrides = getattr(self, name)
+            if overrides is not None:
+                known = np.array([level is not None for level in overrides], dtype=bool)
+                per_subject = np.where(known, self.level(name, 0.0), 0.0)
+                shape = (grid.height, width)
+                columns[name] = (
+                    np.broadcast_to(per_subject, shape),
+                    np.broadcast_to(known, shape),
+                )
+        frame = long_frame(grid, keys, columns)
+        extra = [name for name in ("warning_level", "breach_level") if name in frame.columns]
+        return frame.select(*RULE_SIGNAL.names(), *extra).cast(RULE_SIGNAL)
+
+
+def _block_levels(
+    rule: str, signal: SignalBlock, limits: LevelLimits, times: np.ndarray
+) -> tuple[RuleBlocks, pl.DataFrame] | None:
+    if len(set(signal.subjects)) < len(signal.subjects):
+        return None
+    order = sorted(range(len(signal.subjects)), key=lambda i: signal.subjects[i])
+    value, known = signal.value[:, order], signal.value_known[:, order]
+    armed = signal.armed[:, order]
+    levels = {
+        level: signal.level(f"{level}_level", getattr(limits, level))[order] for level in LEVELS
+    }
+    active = {}
+    for level, at in levels.items():
+        # as levels._level_active, with null values never on and off only when disarmed
+        on = armed & known & (value >= at)
+        off = ~armed | (known & (value < at * limits.clear_ratio))
+        active[level] = _held(np.where(on, 1, np.where(off, 0, -1)).astype(np.int8))
+    shape = value.shape
+    blocks = RuleBlocks(
+        rule,
+        tuple(signal.subjects[i] for i in order),
+        value,
+        known,
+        np.broadcast_to(levels["warning"], shape),
+        np.broadcast_to(levels["breach"], shape),
+        _states(known, active),
+    )
+    events = []
+    for level in LEVELS:
+        changed = _changed(active[level])
+        t, c = np.nonzero(changed)
+        threshold = pl.Series(levels[level][c])
+        events.append(
+            pl.DataFrame(
+                {
+                    "ts": pl.Series(times[t]).cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
+                    "subject": pl.Series([blocks.subjects[i] for i in c], dtype=pl.String),
+                    "value": pl.Series(value[t, c]),
+                    "known": pl.Series(known[t, c]),
+                    "account_id": pl.Series(
+                        [signal.account_ids[order[i]] for i in c], dtype=pl.String
+                    ),
+                    "armed": pl.Series(armed[t, c]),
+                    "on": pl.Series(active[level][t, c]),
+                }
+            ).select(
+                "ts",
+                rule=pl.lit(rule),
+                subject="subject",
+                severity=pl.lit(SEVERITY[level]),
+                event=pl.when("on").then(pl.lit("raised")).otherwise(pl.lit("cleared")),
+                value=pl.when("known").then("value"),
+                threshold=threshold,
+                account_id="account_id",
+                level=pl.lit(level),
+                clear_level=threshold * limits.clear_ratio,
+                armed="armed",
+            )
+        )
+    return blocks, owned_alerts(pl.concat(events))
+
+
+def _states(known: np.ndarray, active: dict[str, np.ndarray]) -> np.ndarray:
+    state = np.full(known.shape, OK, dtype=np.uint8)
+    state[active["warning"]] = WARNING
+    state[active["breach"]] = BREACH
+    state[~known] = NO_DATA
+    return state
+
+
+def _changed(active: np.ndarray) -> np.ndarray:
+    """Cells where a level differs from the cell above (off before the first time, so one on at
+    the first time is raised then)."""
+    before = np.vstack([np.zeros((1, active.shape[1]), dtype=bool), active[:-1]])
+    return np.asarray(active != before)
+
+
 def level_blocks(
-    rule: str, signal: pl.DataFrame, limits: LevelLimits, times: np.ndarray
+    rule: str, signal: pl.DataFrame | SignalBlock, limits: LevelLimits, times: np.ndarray
 ) -> tuple[RuleBlocks, pl.DataFrame] | None:
     """The rule's blocks and its owned alert events (see `alerts.owned_alerts`), or None if
-    `signal` (RULE_SIGNAL, optionally with level overrides) has no block layout."""
+    `signal` (RULE_SIGNAL, optionally with level overrides, or a SignalBlock) has no block
+    layout."""
+    if isinstance(signal, SignalBlock):
+        return _block_levels(rule, signal, limits, times)
     subjects = tuple(sorted(signal["subject"].unique().to_list()))
     value, armed = pl.col("value"), pl.col("armed")
     levels = {
@@ -138,10 +264,6 @@ def level_blocks(
 
     active = {level: _held(block(level)) for level in LEVELS}
     value_known = block("value_known")
-    state = np.full(value_known.shape, OK, dtype=np.uint8)
-    state[active["warning"]] = WARNING
-    state[active["breach"]] = BREACH
-    state[~value_known] = NO_DATA
     blocks = RuleBlocks(
         rule,
         subjects,
@@ -149,7 +271,7 @@ def level_blocks(
         value_known,
         block("warning_level"),
         block("breach_level"),
-        state,
+        _states(value_known, active),
     )
     events = pl.concat(
         [
@@ -171,8 +293,7 @@ def _transitions(
 ) -> pl.DataFrame:
     """As alerts._transitions: a row per cell where the level turns on or off (off before the
     first time, so one on at the first time is raised then)."""
-    before = np.vstack([np.zeros((1, active.shape[1]), dtype=bool), active[:-1]])
-    changed = active != before
+    changed = _changed(active)
     rows = pl.Series(layout.index[changed], dtype=pl.Int64)
     turned_on = pl.Series(active[changed])
     threshold = coded[f"{level}_level"].gather(rows)

@@ -14,9 +14,10 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
-from risk_monitor.dense import compensated_sum, grid_times, long_frame, step_on_grid
+from risk_monitor.dense import compensated_sum, grid_times, step_on_grid
 from risk_monitor.point_in_time import publications
 from risk_monitor.prices import UsdQuotes
+from risk_monitor.rule_blocks import SignalBlock
 
 BALANCE_KEY = ("account_id", "venue", "asset")
 
@@ -126,11 +127,11 @@ class Book:
             return np.zeros((self.grid.height, 0), dtype=dtype)
         return np.column_stack([column(hs) for _, hs in self.accounts])
 
-    def account_frame(self, **columns: tuple[np.ndarray, np.ndarray | None]) -> pl.DataFrame:
-        """ts, account_id and `columns` (time × account matrices), ordered by ts, account."""
-        accounts = pl.DataFrame({"account_id": [account for account, _ in self.accounts]})
-        return long_frame(self.grid, accounts, columns)
-
-    def holding_frame(self, **columns: tuple[np.ndarray, np.ndarray | None]) -> pl.DataFrame:
-        """ts, account_id, asset and `columns` (time × holding), ordered by ts, holding."""
-        return long_frame(self.grid, self.holdings, columns)
+    def account_signal(
+        self, value: np.ndarray, known: np.ndarray, armed: np.ndarray | None = None
+    ) -> SignalBlock:
+        """A signal per account (subject = account_id), time × account; armed throughout
+        unless `armed` says otherwise."""
+        accounts = tuple(account for account, _ in self.accounts)
+        armed = np.ones(value.shape, dtype=bool) if armed is None else armed
+        return SignalBlock(accounts, accounts, value, known, armed)

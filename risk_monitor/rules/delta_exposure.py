@@ -7,10 +7,10 @@ visible, and while a visible non-zero balance of a non-stable asset is unpriced.
 """
 
 import numpy as np
-import polars as pl
 
-from risk_monitor.levels import RULE_SIGNAL, LevelLimits
+from risk_monitor.levels import LevelLimits
 from risk_monitor.prices import USD
+from risk_monitor.rule_blocks import SignalBlock
 from risk_monitor.rules.inputs import RuleInputs
 
 
@@ -20,8 +20,8 @@ class DeltaExposureLimits(LevelLimits):
     stable: tuple[str, ...] = ()
 
 
-def delta_exposure(inputs: RuleInputs, limits: DeltaExposureLimits) -> pl.DataFrame:
-    """One row per evaluation time × account (subject = account_id); RULE_SIGNAL."""
+def delta_exposure(inputs: RuleInputs, limits: DeltaExposureLimits) -> SignalBlock:
+    """Per evaluation time × account (subject = account_id)."""
     book = inputs.book
     moving = np.array(
         [asset != USD and asset not in limits.stable for asset in book.holdings["asset"]],
@@ -30,14 +30,4 @@ def delta_exposure(inputs: RuleInputs, limits: DeltaExposureLimits) -> pl.DataFr
     # stable balances stay in (with no worth) so an account holding only them has exposure 0
     net = book.per_account(np.where(moving, book.worth, 0.0))
     known = book.known(book.priced | ~moving)
-    return (
-        book.account_frame(value=(np.abs(net), known))
-        .select(
-            "ts",
-            subject="account_id",
-            account_id="account_id",
-            value="value",
-            armed=pl.lit(True),
-        )
-        .cast(RULE_SIGNAL)
-    )
+    return book.account_signal(np.abs(net), known)

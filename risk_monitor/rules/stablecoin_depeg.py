@@ -11,8 +11,9 @@ import polars as pl
 from pydantic import Field
 
 from risk_monitor.config_types import NonNegative
-from risk_monitor.dense import compensated_sum, grid_times, long_frame
-from risk_monitor.levels import RULE_SIGNAL, LevelLimits
+from risk_monitor.dense import compensated_sum, grid_times
+from risk_monitor.levels import LevelLimits
+from risk_monitor.rule_blocks import SignalBlock
 from risk_monitor.rules.inputs import RuleInputs
 
 
@@ -23,8 +24,8 @@ class StablecoinDepegLimits(LevelLimits):
     min_exposure_usd: NonNegative
 
 
-def stablecoin_depeg(inputs: RuleInputs, limits: StablecoinDepegLimits) -> pl.DataFrame:
-    """One row per evaluation time × watched asset (subject = asset); RULE_SIGNAL."""
+def stablecoin_depeg(inputs: RuleInputs, limits: StablecoinDepegLimits) -> SignalBlock:
+    """Per evaluation time × watched asset held (subject = asset)."""
     watched = set(limits.assets) & set(inputs.assets_in_balances(held_only=False))
     inputs.usd_quotes.require(watched)
     balances, times = inputs.balances, grid_times(inputs.grid)
@@ -46,23 +47,12 @@ def stablecoin_depeg(inputs: RuleInputs, limits: StablecoinDepegLimits) -> pl.Da
         price, quoted = inputs.usd_quotes.on_grid(times, asset)
         value.append(np.abs(price - 1.0))
         priced.append(quoted)
-    return (
-        long_frame(
-            inputs.grid,
-            assets,
-            {
-                "value": (_matrix(value, times.size), _matrix(priced, times.size, bool)),
-                "exposure": (_matrix(exposure, times.size), None),
-            },
-        )
-        .select(
-            "ts",
-            subject="asset",
-            account_id=pl.lit(None, pl.String),  # a coin's peg matters to every mandate
-            value="value",
-            armed=pl.col("exposure") >= limits.min_exposure_usd,
-        )
-        .cast(RULE_SIGNAL)
+    return SignalBlock(
+        tuple(assets["asset"]),
+        (None,) * assets.height,  # a coin's peg matters to every mandate
+        _matrix(value, times.size),
+        _matrix(priced, times.size, bool),
+        _matrix(exposure, times.size) >= limits.min_exposure_usd,
     )
 
 

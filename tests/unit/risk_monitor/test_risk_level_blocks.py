@@ -11,7 +11,7 @@ import pytest
 from risk_monitor.alerts import owned_alert_events
 from risk_monitor.levels import LEVELLED, RULE_SIGNAL, LevelLimits, apply_levels
 from risk_monitor.point_in_time import evaluation_grid
-from risk_monitor.rule_blocks import level_blocks
+from risk_monitor.rule_blocks import SignalBlock, level_blocks
 from risk_monitor.schemas import SIGNALS
 from risk_monitor.signal_rows import RuleRows, signals_table
 
@@ -82,3 +82,33 @@ def test_rows_without_a_block_layout_are_levelled_as_a_frame() -> None:
     assert table.signals.equals(expected.sort("ts", "rule", "subject"))
     assert table.rows_per_time["g"].sum() == gappy.height
     assert (table.rows_per_time["f"] == 2).all()
+
+
+def _block(seed: int, subjects: tuple[str, ...]) -> SignalBlock:
+    rng = np.random.default_rng(seed)
+    shape = (GRID.height, len(subjects))
+    return SignalBlock(
+        subjects,
+        tuple(None if i == 0 else s for i, s in enumerate(subjects)),
+        rng.choice([0.3, 0.7, 0.8, 1.0, 1.2, 1.4, 1.8, 2.0, 2.5], shape),
+        rng.random(shape) > 0.05,
+        rng.random(shape) > 0.1,
+        warning_level=(None, 0.5, None, 1.5)[: len(subjects)],
+        breach_level=(None, 1.5, 1.8, None)[: len(subjects)],
+    )
+
+
+def test_a_signal_block_levels_as_its_frame() -> None:
+    block = _block(9, ("c", "a:1", "b", "a"))
+    frame = block.frame(GRID)
+    levelled = apply_levels(frame, "r", LIMITS).cast(LEVELLED)
+    blocks = level_blocks("r", block, LIMITS, TIMES)
+    assert blocks is not None
+    assert blocks[1].height > 20
+    assert blocks[1].equals(owned_alert_events(levelled))
+    expected = levelled.select(SIGNALS.names()).cast(SIGNALS).sort("ts", "rule", "subject")
+    assert signals_table([blocks[0]], GRID).signals.equals(expected)
+
+
+def test_a_signal_block_with_a_repeated_subject_has_no_blocks() -> None:
+    assert level_blocks("r", _block(9, ("a", "b", "a")), LIMITS, TIMES) is None
