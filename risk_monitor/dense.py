@@ -8,6 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+from risk_monitor import point_in_time
+
 
 def grid_times(grid: pl.DataFrame) -> np.ndarray:
     """The evaluation times, in microseconds since the epoch."""
@@ -24,6 +26,33 @@ def step_on_grid(
     if not values.size:
         return np.zeros(times.size, dtype=np.float64), seen
     return values[np.maximum(at, 0)], seen
+
+
+def newest_visible(
+    times: np.ndarray, available_at: np.ndarray, ts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """At each of `times`: the largest `ts` of the rows with available_at <= time, and how many
+    rows those are (0: none, the newest then meaningless). Rows in any order."""
+    order = np.argsort(available_at, kind="stable")
+    newest = np.maximum.accumulate(ts[order]) if ts.size else ts
+    count = np.searchsorted(available_at[order], times, side="right")
+    return (newest[np.maximum(count - 1, 0)] if ts.size else np.zeros_like(times)), count
+
+
+def age_seconds(times: np.ndarray, since: np.ndarray) -> np.ndarray:
+    """Seconds from `since` to `times` (µs, same shape), by point_in_time.age_seconds itself:
+    Polars divides a column of more than one value by multiplying with the reciprocal, which
+    can differ from a division in the last bit, so the ages are computed by the same
+    expression over as many rows as the frame they used to come from."""
+    utc = pl.Datetime("us", "UTC")
+    frame = pl.DataFrame(
+        {
+            "ts": pl.Series(times.reshape(-1)).cast(pl.Datetime("us")).cast(utc),
+            "since": pl.Series(since.reshape(-1)).cast(pl.Datetime("us")).cast(utc),
+        }
+    )
+    ages = frame.select(point_in_time.age_seconds(pl.col("since"))).to_series()
+    return ages.to_numpy().reshape(times.shape)
 
 
 def compensated_sum(

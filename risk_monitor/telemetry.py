@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
-from risk_monitor.point_in_time import age_seconds
+from risk_monitor.dense import age_seconds, grid_times, newest_visible
 from risk_monitor.schemas import MONITOR_TELEMETRY
 
 SOURCE_METRICS = ("data_age_s", "visible_rows")
@@ -20,19 +20,14 @@ SOURCE_METRICS = ("data_age_s", "visible_rows")
 
 def _source(grid: pl.DataFrame, rows: pl.DataFrame) -> dict[str, pl.Series]:
     """data_age_s and visible_rows of one source at each grid time."""
-    # running newest ts and row count at each publication instant, read at each evaluation time
-    visible = (
-        rows.select("ts", "available_at")
-        .sort("available_at", "ts")
-        .with_columns(newest=pl.col("ts").cum_max(), visible_rows=pl.int_range(1, pl.len() + 1))
-        .group_by("available_at", maintain_order=True)
-        .last()
-        .select("available_at", "newest", "visible_rows")
+    times = grid_times(grid)
+    newest, visible = newest_visible(
+        times, rows["available_at"].dt.epoch("us").to_numpy(), rows["ts"].dt.epoch("us").to_numpy()
     )
-    seen = grid.join_asof(visible, left_on="ts", right_on="available_at", strategy="backward")
+    age = pl.Series(age_seconds(times, newest))  # over the grid, as the frame it replaces
     return {
-        "data_age_s": seen.select(age_seconds(pl.col("newest"))).to_series(),
-        "visible_rows": seen["visible_rows"].fill_null(0).cast(pl.Float64),
+        "data_age_s": pl.select(pl.when(pl.Series(visible > 0)).then(age)).to_series(),
+        "visible_rows": pl.Series(visible.astype(np.float64)),
     }
 
 
