@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from risk_monitor.dense import compensated_sum, grid_times, step_on_grid
-from risk_monitor.point_in_time import publications
+from risk_monitor.point_in_time import published_steps
 from risk_monitor.prices import UsdQuotes
 from risk_monitor.rule_blocks import SignalBlock
 
@@ -33,15 +33,20 @@ class Balances:
     @classmethod
     def on_grid(cls, account_balances: pl.DataFrame, grid: pl.DataFrame) -> "Balances":
         times = grid_times(grid)
-        published = publications(account_balances, BALANCE_KEY, ["balance"])
-        keys = published.select(BALANCE_KEY).unique().sort(BALANCE_KEY)
-        by_key = published.partition_by(BALANCE_KEY, maintain_order=True, as_dict=True)
+        by_key = account_balances.partition_by(BALANCE_KEY, as_dict=True)
+        keys = pl.DataFrame(
+            sorted(by_key), schema=dict.fromkeys(BALANCE_KEY, pl.String), orient="row"
+        )
         balance = np.zeros((times.size, keys.height))
         seen = np.zeros((times.size, keys.height), dtype=bool)
         for i, key in enumerate(keys.iter_rows()):
             rows = by_key[key]
-            at = rows["available_at"].dt.epoch("us").to_numpy()
-            balance[:, i], seen[:, i] = step_on_grid(times, at, rows["balance"].to_numpy())
+            at, value = published_steps(
+                rows["available_at"].dt.epoch("us").to_numpy(),
+                rows["ts"].dt.epoch("us").to_numpy(),
+                rows["balance"].to_numpy(),
+            )
+            balance[:, i], seen[:, i] = step_on_grid(times, at, value)
         return cls(keys, balance, seen)
 
     def columns_of(self, **match: str) -> list[int]:
