@@ -37,8 +37,17 @@ class UsdQuotes:
             pair: rows for (pair,), rows in self.ticks.partition_by("pair", as_dict=True).items()
         }
 
+    @cached_property
+    def _published(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {}
+
     def published(self, pair: str) -> tuple[np.ndarray, np.ndarray]:
         """(available_at µs ascending, price) of `pair`'s publications (see point_in_time)."""
+        if pair not in self._published:
+            self._published[pair] = self._publish(pair)
+        return self._published[pair]
+
+    def _publish(self, pair: str) -> tuple[np.ndarray, np.ndarray]:
         rows = self._by_pair.get(pair)
         if rows is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)

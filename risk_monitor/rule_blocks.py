@@ -80,11 +80,12 @@ class Layout:
 
 def _held(triggers: np.ndarray) -> np.ndarray:
     """Down each column: on (1) / off (0) where triggered, else as the cell above; off at first."""
-    times = np.arange(triggers.shape[0])[:, None]
-    last = np.where(triggers >= 0, times, -1)
-    np.maximum.accumulate(last, axis=0, out=last)
-    held = np.take_along_axis(triggers, np.maximum(last, 0), axis=0) == 1
-    return np.asarray(held & (last >= 0))
+    times = np.arange(triggers.shape[0], dtype=np.int32)[:, None]
+    last_on = np.where(triggers == 1, times, -1)
+    last_off = np.where(triggers == 0, times, -1)
+    np.maximum.accumulate(last_on, axis=0, out=last_on)
+    np.maximum.accumulate(last_off, axis=0, out=last_off)
+    return np.asarray(last_on > last_off)
 
 
 @dataclass(frozen=True, eq=False)

@@ -51,8 +51,9 @@ class Balances:
 
     def columns_of(self, **match: str) -> list[int]:
         """The keys' indices whose columns equal `match`, in key order."""
-        rows = self.keys.with_row_index("i").filter(**match)
-        return rows["i"].to_list()
+        names = list(match)
+        wanted = tuple(match.values())
+        return [i for i, row in enumerate(self.keys.select(names).iter_rows()) if row == wanted]
 
 
 @dataclass(frozen=True, eq=False)
