@@ -44,7 +44,12 @@ def _message(event: dict[str, object]) -> str:
 def owned_alert_events(levelled: pl.DataFrame) -> pl.DataFrame:
     """ALERTS plus the subject's account_id (null: no account's), from a LEVELLED frame (ts
     ascending within each rule × subject); compliance needs the owner, the alerts table not."""
-    events = pl.concat([_transitions(levelled, level) for level in LEVELS])
+    return owned_alerts(pl.concat([_transitions(levelled, level) for level in LEVELS]))
+
+
+def owned_alerts(events: pl.DataFrame) -> pl.DataFrame:
+    """ALERTS plus account_id, sorted, from transitions: ts, rule, subject, severity, event,
+    value, threshold, account_id, level, clear_level, armed."""
     # messages are formatted per event in Python: there are few events, and f-strings read best
     messages = [_message(event) for event in events.iter_rows(named=True)]
     return (

@@ -108,7 +108,7 @@ def _level_active(level: str, clear_ratio: float) -> pl.Expr:
     )
 
 
-def _configured_level(rule_signal: pl.DataFrame, column: str, default: float) -> pl.Expr:
+def configured_level(rule_signal: pl.DataFrame, column: str, default: float) -> pl.Expr:
     if column in rule_signal.columns:
         return pl.col(column).cast(pl.Float64).fill_null(default)
     return pl.lit(default, pl.Float64)
@@ -122,8 +122,8 @@ def apply_levels(rule_signal: pl.DataFrame, rule: str, limits: LevelLimits) -> p
     return (
         rule_signal.with_columns(
             rule=pl.lit(rule, pl.String),
-            warning_level=_configured_level(rule_signal, "warning_level", limits.warning),
-            breach_level=_configured_level(rule_signal, "breach_level", limits.breach),
+            warning_level=configured_level(rule_signal, "warning_level", limits.warning),
+            breach_level=configured_level(rule_signal, "breach_level", limits.breach),
             clear_ratio=pl.lit(limits.clear_ratio, pl.Float64),
         )
         .with_columns(

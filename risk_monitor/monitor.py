@@ -24,11 +24,14 @@ from risk_monitor.contract import (
     checked_market_ticks,
     checked_settlements,
 )
+from risk_monitor.dense import grid_times
 from risk_monitor.levels import LEVELLED, apply_levels
 from risk_monitor.limits import Limits
 from risk_monitor.point_in_time import evaluation_grid
+from risk_monitor.rule_blocks import RuleBlocks, SignalBlock, level_blocks
 from risk_monitor.rules import RULES, RuleInputs
-from risk_monitor.schemas import ALERTS, API_STATUS, EXCHANGE_ORDERS, SETTLEMENTS, SIGNALS
+from risk_monitor.schemas import ALERTS, API_STATUS, EXCHANGE_ORDERS, SETTLEMENTS
+from risk_monitor.signal_rows import RuleRows, signals_table
 from risk_monitor.telemetry import monitor_telemetry
 
 
@@ -42,45 +45,33 @@ class MonitorOutput:
     monitor_telemetry: pl.DataFrame
 
 
-def _signals_and_alerts(inputs: RuleInputs, limits: Limits) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Each configured rule's signal rows (rule after rule, not yet on the full key) and the
-    owned alert events (sorted). A rule's levelled frame, a dozen columns wide, is dropped once
-    its alerts are read off it, so no frame of every rule's levelled rows ever exists: it was
-    the replay's peak memory."""
-    signals, alerts = [], []
+def _signals_and_alerts(
+    inputs: RuleInputs, limits: Limits
+) -> tuple[list[RuleBlocks | RuleRows], pl.DataFrame]:
+    """Every configured rule's levelled signal rows (as blocks where the rule has one row per
+    time × subject, else as a frame of codes) and the owned alert events, sorted. A rule's
+    levelled frame is dropped once its alerts and rows are read off it, so no frame of every
+    rule's levelled rows ever exists: it was the replay's peak memory."""
+    times = grid_times(inputs.grid)
+    parts: list[RuleBlocks | RuleRows] = []
+    alerts = []
     for name, rule_limits in limits.rules.configured():
-        levelled = apply_levels(RULES[name](inputs, rule_limits), name, rule_limits).cast(LEVELLED)
-        alerts.append(owned_alert_events(levelled))
-        signals.append(levelled.select(SIGNALS.names()).cast(SIGNALS))
-        del levelled
-    if not signals:
-        return SIGNALS.to_frame(), owned_alert_events(LEVELLED.to_frame())
+        signal = RULES[name](inputs, rule_limits)
+        levelled = level_blocks(name, signal, rule_limits, times)
+        if levelled is None:
+            if isinstance(signal, SignalBlock):
+                signal = signal.frame(inputs.grid)
+            frame = apply_levels(signal, name, rule_limits).cast(LEVELLED)
+            alerts.append(owned_alert_events(frame))
+            parts.append(RuleRows.encode(name, frame))
+        else:
+            parts.append(levelled[0])
+            alerts.append(levelled[1])
+        del signal, levelled
+    if not alerts:
+        alerts.append(owned_alert_events(LEVELLED.to_frame()))
     events = pl.concat(alerts).sort("ts", "rule", "subject", "severity", "event")
-    return pl.concat(signals), events
-
-
-def _by_full_key(signals: pl.DataFrame) -> pl.DataFrame:
-    """`signals` (consumed) sorted on (ts, rule, subject).
-
-    Millions of rows share a few dozen rule and subject names: ranked as enums (ordered like the
-    strings) and folded with the time into one integer, they sort as a single column, several
-    times cheaper than comparing strings, in the same order. The rows are then moved a column
-    at a time, each dropped from the input as it is copied, so the table is never held twice.
-    """
-    if signals.is_empty():
-        return signals
-    codes = []
-    for name in ("rule", "subject"):
-        names = sorted(signals[name].unique().to_list())
-        codes.append((pl.col(name).cast(pl.Enum(names)).to_physical().cast(pl.Int64), len(names)))
-    (rule, rules), (subject, subjects) = codes
-    ts = pl.col("ts").dt.epoch("us")
-    span = signals.select((ts.max() - ts.min()).alias("span")).item()
-    if (span + 1) * rules * subjects >= 2**62:  # would overflow: compare column by column
-        return signals.sort(pl.col("ts"), rule, subject)
-    key = (ts - ts.min()) * (rules * subjects) + rule * subjects + subject
-    order = signals.select(key.arg_sort()).to_series()
-    return pl.DataFrame([signals.drop_in_place(name).gather(order) for name in signals.columns])
+    return parts, events
 
 
 def _inputs(
@@ -134,16 +125,15 @@ def evaluate(
         EXCHANGE_ORDERS_TABLE: inputs.exchange_orders,
         API_STATUS_TABLE: inputs.api_status,
     }
-    unsorted, owned_alerts = _signals_and_alerts(inputs, limits)
+    parts, owned_alerts = _signals_and_alerts(inputs, limits)
     # the rules' shared intermediates (prices and account worth on the grid) go before the
-    # sort copies the signals: together they were the replay's peak memory
+    # signals' strings are written: together they were the replay's peak memory
     del inputs
-    signals = _by_full_key(unsorted)
-    del unsorted
-    rules = [name for name, _ in limits.rules.configured()]
+    table = signals_table(parts, grid)
+    del parts
     return MonitorOutput(
-        signals=signals.rechunk(),
+        signals=table.signals,
         alerts=owned_alerts.select(ALERTS.names()).rechunk(),
         compliance_status=compliance_status(owned_alerts, limits.mandate_scope(), grid["ts"][0]),
-        monitor_telemetry=monitor_telemetry(grid, sources, rules, signals).rechunk(),
+        monitor_telemetry=monitor_telemetry(grid, sources, table.rows_per_time),
     )

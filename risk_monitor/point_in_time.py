@@ -8,6 +8,7 @@ join on `available_at`, by key, vectorised over the whole evaluation grid.
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import polars as pl
 
 from risk_monitor.schemas import UTC_US
@@ -55,6 +56,19 @@ def publications(rows: pl.DataFrame, keys: Sequence[str], values: Sequence[str])
     )
 
 
+def published_steps(
+    available_at: np.ndarray, ts: np.ndarray, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`publications` of one key's rows as arrays: (available_at ascending, value) of the rows
+    worth using from the moment they were published, by the same choice."""
+    order = np.lexsort((values, ts, available_at))
+    available_at, ts, values = available_at[order], ts[order], values[order]
+    newest_so_far = ts == np.maximum.accumulate(ts) if ts.size else ts == ts
+    available_at, values = available_at[newest_so_far], values[newest_so_far]
+    last_at_its_instant = np.append(available_at[1:] != available_at[:-1], True)
+    return available_at[last_at_its_instant], values[last_at_its_instant]
+
+
 def as_of(frame: pl.DataFrame, published: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     """`frame` (ts ascending within each key) plus the values of the newest publication with
     `available_at <= ts` for its key; null where none was visible yet."""
@@ -67,18 +81,6 @@ def as_of(frame: pl.DataFrame, published: pl.DataFrame, keys: Sequence[str]) -> 
         # both sides are sorted as documented; polars cannot verify sortedness with `by` groups
         check_sortedness=False,
     ).drop("available_at")
-
-
-def latest_visible(
-    rows: pl.DataFrame, grid: pl.DataFrame, keys: Sequence[str], values: Sequence[str]
-) -> pl.DataFrame:
-    """ts × every key in `rows` → `values` visible at ts (null before the key's first row).
-
-    Columns: ts, *keys, *values; ordered by ts, then key.
-    """
-    published = publications(rows, keys, values)
-    every_key = published.select(keys).unique().sort(keys)
-    return as_of(grid.join(every_key, how="cross"), published, keys)
 
 
 def age_seconds(since: pl.Expr) -> pl.Expr:

@@ -6,41 +6,55 @@ USD itself is 1. Any other asset A is priced from pair "A/USD" if it has been pu
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
+import numpy as np
 import polars as pl
 
 from risk_monitor.contract import ACCOUNT_BALANCES_TABLE, MARKET_TICKS_TABLE
+from risk_monitor.dense import step_on_grid
 from risk_monitor.errors import InputContractError
-from risk_monitor.point_in_time import as_of, publications
+from risk_monitor.point_in_time import published_steps
 
 USD = "USD"
 
 
 @dataclass(frozen=True, eq=False)
 class UsdQuotes:
-    """Published USD quotes per asset: `direct` from "A/USD", `inverse` from "USD/A" (1/price)."""
+    """Published USD quotes per asset: direct from "A/USD", else inverse from "USD/A" (1/price)."""
 
-    direct: pl.DataFrame
-    inverse: pl.DataFrame
+    ticks: pl.DataFrame
     pairs_present: frozenset[str]
 
     @classmethod
     def from_ticks(cls, ticks: pl.DataFrame) -> "UsdQuotes":
         """Quotes from checked prod.market_ticks."""
-        pair, price = pl.col("pair"), pl.col("price")
+        return cls(ticks, frozenset(ticks["pair"].unique()))
 
-        def quotes(is_quote: pl.Expr, asset: pl.Expr, usd_price: pl.Expr) -> pl.DataFrame:
-            rows = ticks.filter(is_quote).select("ts", "available_at", "price", asset=asset)
-            # choose among publications on the published price, and only then convert it
-            chosen = publications(rows, ["asset"], ["price"])
-            return chosen.select("asset", "available_at", usd=usd_price)
+    @cached_property
+    def _by_pair(self) -> dict[str, pl.DataFrame]:
+        return {
+            pair: rows for (pair,), rows in self.ticks.partition_by("pair", as_dict=True).items()
+        }
 
-        # the contract guarantees every pair is "BASE/QUOTE" with exactly one "/"
-        suffix, prefix = f"/{USD}", f"{USD}/"
-        return cls(
-            direct=quotes(pair.str.ends_with(suffix), pair.str.head(-len(suffix)), price),
-            inverse=quotes(pair.str.starts_with(prefix), pair.str.slice(len(prefix)), 1.0 / price),
-            pairs_present=frozenset(ticks["pair"].unique()),
+    @cached_property
+    def _published(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {}
+
+    def published(self, pair: str) -> tuple[np.ndarray, np.ndarray]:
+        """(available_at µs ascending, price) of `pair`'s publications (see point_in_time)."""
+        if pair not in self._published:
+            self._published[pair] = self._publish(pair)
+        return self._published[pair]
+
+    def _publish(self, pair: str) -> tuple[np.ndarray, np.ndarray]:
+        rows = self._by_pair.get(pair)
+        if rows is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return published_steps(
+            rows["available_at"].dt.epoch("us").to_numpy(),
+            rows["ts"].dt.epoch("us").to_numpy(),
+            rows["price"].to_numpy(),
         )
 
     def can_price(self, asset: str) -> bool:
@@ -62,16 +76,14 @@ class UsdQuotes:
                 )
             )
 
-    def attach(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """`frame` (columns ts and asset, ts ascending within each asset) plus `usd_price` as
-        visible at ts; null where the asset has no visible quote yet."""
-        return (
-            as_of(frame, self.direct, ["asset"])
-            .pipe(as_of, self.inverse.rename({"usd": "usd_inverse"}), ["asset"])
-            .with_columns(
-                usd_price=pl.when(pl.col("asset") == USD)
-                .then(pl.lit(1.0))
-                .otherwise(pl.coalesce("usd", "usd_inverse"))
-            )
-            .drop("usd", "usd_inverse")
-        )
+    def on_grid(self, times: np.ndarray, asset: str) -> tuple[np.ndarray, np.ndarray]:
+        """`asset`'s USD price at each of `times` (µs, as `grid_times`) and whether it has one:
+        the direct quote if one is visible, else the inverse one."""
+        if asset == USD:
+            return np.ones(times.size), np.ones(times.size, dtype=bool)
+        at, inverse = self.published(f"{USD}/{asset}")
+        # choose on the published price, and only then convert it
+        price, priced = step_on_grid(times, at, 1.0 / inverse)
+        at, direct = self.published(f"{asset}/{USD}")
+        value, seen = step_on_grid(times, at, direct)  # the direct quote wins
+        return np.where(seen, value, price), priced | seen

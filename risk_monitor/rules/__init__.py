@@ -2,7 +2,8 @@
 
 A rule function takes `(RuleInputs, its limits model)` and returns a RULE_SIGNAL frame
 (ts, subject, account_id, value, armed) with ts ascending within each subject, optionally with
-per-subject levels (LEVEL_OVERRIDES). Levels, alerts and compliance are applied uniformly
+per-subject levels (LEVEL_OVERRIDES), or the same as a SignalBlock (time × subject matrices) when
+it computes its signal as one. Levels, alerts and compliance are applied uniformly
 afterwards, so a rule only computes its value.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from risk_monitor.rule_blocks import SignalBlock
 from risk_monitor.rules.api_unavailable import ApiUnavailableLimits, api_unavailable
 from risk_monitor.rules.concentration import ConcentrationLimits, concentration
 from risk_monitor.rules.data_staleness import DataStalenessLimits, data_staleness
@@ -26,7 +28,7 @@ from risk_monitor.rules.stablecoin_depeg import StablecoinDepegLimits, stablecoi
 from risk_monitor.rules.unsettled_exposure import UnsettledExposureLimits, unsettled_exposure
 
 # Any: each rule takes its own limits model; `RulesLimits` pairs every name with the right one
-RuleFunction = Callable[[RuleInputs, Any], pl.DataFrame]
+RuleFunction = Callable[[RuleInputs, Any], pl.DataFrame | SignalBlock]
 
 RULES: Mapping[str, RuleFunction] = MappingProxyType(
     {

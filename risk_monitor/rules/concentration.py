@@ -7,11 +7,13 @@ never itself the concentrated asset. Armed only while the gross value is at leas
 fully known (as for portfolio_drawdown) or the account is empty.
 """
 
-import polars as pl
+import numpy as np
 
 from risk_monitor.config_types import NonNegative
-from risk_monitor.levels import RULE_SIGNAL, LevelLimits
-from risk_monitor.rules.inputs import RuleInputs, account_totals, is_usd
+from risk_monitor.levels import LevelLimits
+from risk_monitor.prices import USD
+from risk_monitor.rule_blocks import SignalBlock
+from risk_monitor.rules.inputs import RuleInputs
 
 
 class ConcentrationLimits(LevelLimits):
@@ -20,19 +22,16 @@ class ConcentrationLimits(LevelLimits):
     min_gross_usd: NonNegative = 0.0
 
 
-def concentration(inputs: RuleInputs, limits: ConcentrationLimits) -> pl.DataFrame:
-    """One row per evaluation time × account (subject = account_id); RULE_SIGNAL."""
-    size = pl.col("worth").abs()
-    totals = account_totals(
-        inputs.asset_worth,
-        gross=size.sum(),
-        largest=size.filter(~is_usd(pl.col("asset"))).max(),
+def concentration(inputs: RuleInputs, limits: ConcentrationLimits) -> SignalBlock:
+    """Per evaluation time × account (subject = account_id)."""
+    book = inputs.book
+    size = np.abs(book.worth)
+    gross = book.per_account(size)
+    known = book.known()
+    # USD dilutes but is never the concentrated asset; an account of USD alone has largest 0
+    largest = book.largest(size, np.array([a != USD for a in book.holdings["asset"]]))
+    return book.account_signal(
+        largest / np.where(gross > 0, gross, 1.0),
+        known & (gross > 0),
+        armed=np.where(known, gross, 0.0) >= limits.min_gross_usd,
     )
-    gross = pl.col("gross")
-    return totals.select(
-        "ts",
-        subject="account_id",
-        account_id="account_id",
-        value=pl.when(gross > 0).then(pl.col("largest").fill_null(0.0) / gross),
-        armed=gross.fill_null(0.0) >= limits.min_gross_usd,
-    ).cast(RULE_SIGNAL)

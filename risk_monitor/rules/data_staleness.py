@@ -10,13 +10,13 @@ Levels are durations; `per_source` sets them for one source (balances are polled
 from collections.abc import Mapping
 from types import MappingProxyType
 
-import polars as pl
+import numpy as np
 from pydantic import Field, field_validator
 
-from risk_monitor.levels import RULE_SIGNAL, DurationLevelLimits, DurationLevels
-from risk_monitor.point_in_time import age_seconds, latest_visible
+from risk_monitor.dense import age_seconds, grid_times, newest_visible
+from risk_monitor.levels import DurationLevelLimits, DurationLevels
+from risk_monitor.rule_blocks import SignalBlock
 from risk_monitor.rules.inputs import RuleInputs
-from risk_monitor.rules.overrides import with_overrides
 
 # source (a RuleInputs table) → the column that splits it into feeds
 SOURCES: Mapping[str, str] = MappingProxyType({"market_ticks": "pair", "account_balances": "venue"})
@@ -37,24 +37,39 @@ class DataStalenessLimits(DurationLevelLimits):
         return per_source
 
 
-def _source_ages(inputs: RuleInputs, source: str, key: str) -> pl.DataFrame:
-    rows = getattr(inputs, source).select("ts", "available_at", key, newest=pl.col("ts"))
-    newest = latest_visible(rows, inputs.grid, [key], ["newest"])
-    return newest.select(
-        "ts",
-        subject=pl.concat_str(pl.lit(f"{source}:"), pl.col(key)),
-        account_id=pl.lit(None, pl.String),  # a feed serves every mandate
-        value=age_seconds(pl.col("newest")),
-        armed=pl.lit(True),
-        source=pl.lit(source),
-    )
-
-
-def data_staleness(inputs: RuleInputs, limits: DataStalenessLimits) -> pl.DataFrame:
-    """One row per evaluation time × source feed; RULE_SIGNAL plus per-source levels."""
-    ages = pl.concat([_source_ages(inputs, source, key) for source, key in SOURCES.items()])
-    return (
-        with_overrides(ages, (pl.col("source"), limits.per_source))
-        .select(*RULE_SIGNAL.names(), "warning_level", "breach_level")
-        .cast(RULE_SIGNAL)
+def data_staleness(inputs: RuleInputs, limits: DataStalenessLimits) -> SignalBlock:
+    """Per evaluation time × source feed, with per-source levels."""
+    times = grid_times(inputs.grid)
+    subjects: list[str] = []
+    ages: list[np.ndarray] = []
+    seen: list[np.ndarray] = []
+    levels: dict[str, list[float | None]] = {"warning": [], "breach": []}
+    for source, key in SOURCES.items():
+        rows = getattr(inputs, source)
+        newest: list[np.ndarray] = []
+        for (feed,), feed_rows in sorted(rows.partition_by(key, as_dict=True).items()):
+            latest, visible = newest_visible(
+                times,
+                feed_rows["available_at"].dt.epoch("us").to_numpy(),
+                feed_rows["ts"].dt.epoch("us").to_numpy(),
+            )
+            subjects.append(f"{source}:{feed}")
+            newest.append(latest)
+            seen.append(visible > 0)  # nothing to be stale before the first row
+            override = limits.per_source.get(source)
+            for level, values in levels.items():
+                values.append(None if override is None else getattr(override, level))
+        if newest:  # a source's ages at once, as the frame of its feeds had them
+            stacked = np.column_stack(newest)
+            since = age_seconds(np.broadcast_to(times[:, None], stacked.shape), stacked)
+            ages += list(since.T)
+    shape = (times.size, len(subjects))
+    return SignalBlock(
+        tuple(subjects),
+        (None,) * len(subjects),  # a feed serves every mandate
+        np.column_stack(ages) if ages else np.zeros(shape),
+        np.column_stack(seen) if seen else np.zeros(shape, dtype=bool),
+        np.ones(shape, dtype=bool),
+        warning_level=tuple(levels["warning"]),
+        breach_level=tuple(levels["breach"]),
     )

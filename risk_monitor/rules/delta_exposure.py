@@ -6,10 +6,12 @@ the sum's magnitude is compared with the levels. Null before any of the account'
 visible, and while a visible non-zero balance of a non-stable asset is unpriced.
 """
 
-import polars as pl
+import numpy as np
 
-from risk_monitor.levels import RULE_SIGNAL, LevelLimits
-from risk_monitor.rules.inputs import RuleInputs, account_totals, is_usd
+from risk_monitor.levels import LevelLimits
+from risk_monitor.prices import USD
+from risk_monitor.rule_blocks import SignalBlock
+from risk_monitor.rules.inputs import RuleInputs
 
 
 class DeltaExposureLimits(LevelLimits):
@@ -18,23 +20,14 @@ class DeltaExposureLimits(LevelLimits):
     stable: tuple[str, ...] = ()
 
 
-def delta_exposure(inputs: RuleInputs, limits: DeltaExposureLimits) -> pl.DataFrame:
-    """One row per evaluation time × account (subject = account_id); RULE_SIGNAL."""
-    asset = pl.col("asset")
-    moving = ~is_usd(asset) & ~asset.is_in(limits.stable)
+def delta_exposure(inputs: RuleInputs, limits: DeltaExposureLimits) -> SignalBlock:
+    """Per evaluation time × account (subject = account_id)."""
+    book = inputs.book
+    moving = np.array(
+        [asset != USD and asset not in limits.stable for asset in book.holdings["asset"]],
+        dtype=bool,
+    )
     # stable balances stay in (with no worth) so an account holding only them has exposure 0
-    worth = inputs.asset_worth.with_columns(
-        worth=pl.when(moving).then(pl.col("worth")).otherwise(0.0),
-        priced=pl.col("priced") | ~moving,
-    )
-    return (
-        account_totals(worth, net=pl.col("worth").sum())
-        .select(
-            "ts",
-            subject="account_id",
-            account_id="account_id",
-            value=pl.col("net").abs(),
-            armed=pl.lit(True),
-        )
-        .cast(RULE_SIGNAL)
-    )
+    net = book.per_account(np.where(moving, book.worth, 0.0))
+    known = book.known(book.priced | ~moving)
+    return book.account_signal(np.abs(net), known)

@@ -6,10 +6,8 @@ from functools import cached_property
 
 import polars as pl
 
-from risk_monitor.point_in_time import latest_visible
 from risk_monitor.prices import USD, UsdQuotes
-
-BALANCE_KEY = ("account_id", "venue", "asset")
+from risk_monitor.rules.book import Balances, Book
 
 
 @dataclass(frozen=True, eq=False)
@@ -24,13 +22,9 @@ class RuleInputs:
     api_status: pl.DataFrame
 
     @cached_property
-    def visible_balances(self) -> pl.DataFrame:
-        """ts × (account_id, venue, asset) → balance visible at ts, null before the first one;
-        ordered by ts, then key.
-
-        Keyed by venue too: one account on two venues holds two separate balances of an asset.
-        """
-        return latest_visible(self.account_balances, self.grid, BALANCE_KEY, ["balance"])
+    def balances(self) -> Balances:
+        """Each (account_id, venue, asset) balance visible at each evaluation time."""
+        return Balances.on_grid(self.account_balances, self.grid)
 
     @cached_property
     def usd_quotes(self) -> UsdQuotes:
@@ -38,32 +32,12 @@ class RuleInputs:
         return UsdQuotes.from_ticks(self.market_ticks)
 
     @cached_property
-    def asset_worth(self) -> pl.DataFrame:
-        """ts × (account_id, asset) → the account's position in that asset, in USD, over all
-        venues; ordered by ts, then key.
-
-        Columns: worth (Σ balance × USD price of the visible balances), visible (some balance is
-        visible), priced (every visible non-zero balance has a visible price). worth means
-        something only where visible and priced; a partial sum would understate the position.
-        Raises InputContractError if a held asset has no USD pair at all.
-        """
+    def book(self) -> Book:
+        """Each account's holdings and their USD worth at each evaluation time.
+        Raises InputContractError if a held asset has no USD pair at all."""
         # an asset whose balance is zero everywhere needs no price: it contributes nothing
         self.usd_quotes.require(self.assets_in_balances(held_only=True))
-        balance, worth = pl.col("balance"), pl.col("worth")
-        return (
-            self.usd_quotes.attach(self.visible_balances)
-            .with_columns(
-                worth=pl.when(balance == 0)
-                .then(pl.lit(0.0))
-                .otherwise(balance * pl.col("usd_price"))
-            )
-            .group_by("ts", "account_id", "asset", maintain_order=True)
-            .agg(
-                worth=worth.sum(),
-                visible=balance.is_not_null().any(),
-                priced=(balance.is_null() | worth.is_not_null()).all(),
-            )
-        )
+        return Book.value(self.balances, self.usd_quotes, self.grid)
 
     def assets_in_balances(self, *, held_only: bool) -> list[str]:
         """Assets that appear in the balances table (with a non-zero balance, if `held_only`)."""
@@ -71,15 +45,6 @@ class RuleInputs:
         if held_only:
             rows = rows.filter(pl.col("balance") != 0)
         return sorted(rows["asset"].unique())
-
-
-def account_totals(asset_worth: pl.DataFrame, **totals: pl.Expr) -> pl.DataFrame:
-    """Per ts × account_id, `totals` aggregated over the rows of `asset_worth`, null unless some
-    balance of the account is visible and every one visible is priced; ordered by ts, account."""
-    known = pl.col("visible").any() & pl.col("priced").all()
-    return asset_worth.group_by("ts", "account_id", maintain_order=True).agg(
-        **{name: pl.when(known).then(total) for name, total in totals.items()}
-    )
 
 
 def is_usd(asset: pl.Expr) -> pl.Expr:

@@ -4,19 +4,17 @@ An order counts at time t if it was first visible (its earliest available_at) in
 once, however many updates it had; it counts as rejected once an update with status `rejected` is
 visible by t. Both counts are step functions of t: +1 when an order enters the window (or its
 rejection is seen), −1 when it leaves, summed and accumulated at the change points, then read at
-each evaluation time with one as-of join. No per-time loop.
+each evaluation time with one as-of lookup. No per-time loop.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
 import polars as pl
 
+from risk_monitor.dense import grid_times, step_on_grid
 from risk_monitor.rules.inputs import RuleInputs
-from risk_monitor.schemas import UTC_US
-
-WINDOW_COUNTS = pl.Schema(
-    {"ts": UTC_US, "account_id": pl.String(), "orders": pl.Int64(), "rejected": pl.Int64()}
-)
 
 
 def _lifecycles(orders: pl.DataFrame) -> pl.DataFrame:
@@ -54,22 +52,31 @@ def _steps(lifecycles: pl.DataFrame, window: timedelta) -> pl.DataFrame:
     )
 
 
-def window_counts(inputs: RuleInputs, window: timedelta) -> pl.DataFrame:
-    """WINDOW_COUNTS: every evaluation time × account with orders, ordered by account, then ts."""
+@dataclass(frozen=True, eq=False)
+class WindowBlocks:
+    """The window counts as time × account matrices (accounts with orders, sorted)."""
+
+    accounts: tuple[str, ...]
+    orders: np.ndarray
+    rejected: np.ndarray
+
+
+def window_blocks(inputs: RuleInputs, window: timedelta) -> WindowBlocks:
+    """Per evaluation time × account with orders: orders and rejected in the window, 0 before
+    the account's first order."""
+    times = grid_times(inputs.grid)
     lifecycles = _lifecycles(inputs.exchange_orders)
-    if lifecycles.is_empty():
-        return WINDOW_COUNTS.to_frame()
-    accounts = lifecycles.select("account_id").unique().sort("account_id")
-    on_grid = accounts.join(inputs.grid, how="cross").sort("account_id", "ts")
-    return (
-        on_grid.join_asof(
-            _steps(lifecycles, window),
-            left_on="ts",
-            right_on="at",
-            by="account_id",
-            strategy="backward",
-            check_sortedness=False,  # both sorted by ts within account, as join_asof needs
-        )
-        .select("ts", "account_id", pl.col("orders", "rejected").fill_null(0))
-        .cast(WINDOW_COUNTS)
-    )
+    steps = _steps(lifecycles, window) if not lifecycles.is_empty() else None
+    accounts = tuple(sorted(lifecycles["account_id"].unique()))
+    orders = np.zeros((times.size, len(accounts)), dtype=np.int64)
+    rejected = np.zeros_like(orders)
+    if steps is not None:
+        by_account = steps.partition_by("account_id", as_dict=True)
+        for i, account in enumerate(accounts):
+            rows = by_account[(account,)]  # sorted by `at`, one row per change
+            at = rows["at"].dt.epoch("us").to_numpy()
+            counts, seen = step_on_grid(times, at, rows["orders"].to_numpy())
+            orders[:, i] = np.where(seen, counts, 0)
+            counts, seen = step_on_grid(times, at, rows["rejected"].to_numpy())
+            rejected[:, i] = np.where(seen, counts, 0)
+    return WindowBlocks(accounts, orders, rejected)

@@ -5,11 +5,14 @@ a balance is visible, and while any visible non-zero balance has no visible pric
 would look like a loss. value(t) = 1 − V(t) / peak(t), peak = max of V over (t − lookback, t].
 """
 
+import numpy as np
 import polars as pl
 
 from risk_monitor.config_types import Duration
-from risk_monitor.levels import RULE_SIGNAL, LevelLimits
-from risk_monitor.rules.inputs import RuleInputs, account_totals
+from risk_monitor.dense import long_frame
+from risk_monitor.levels import LevelLimits
+from risk_monitor.rule_blocks import SignalBlock
+from risk_monitor.rules.inputs import RuleInputs
 
 
 class PortfolioDrawdownLimits(LevelLimits):
@@ -18,25 +21,18 @@ class PortfolioDrawdownLimits(LevelLimits):
     lookback: Duration
 
 
-def _account_values(inputs: RuleInputs) -> pl.DataFrame:
-    """ts × account_id → value (null while not fully known), ordered by ts, then account."""
-    return account_totals(inputs.asset_worth, value=pl.col("worth").sum())
-
-
-def portfolio_drawdown(inputs: RuleInputs, limits: PortfolioDrawdownLimits) -> pl.DataFrame:
-    """One row per evaluation time × account (subject = account_id); RULE_SIGNAL."""
-    value = pl.col("value")
-    peak = value.rolling_max_by("ts", window_size=limits.lookback).over("account_id")
-    return (
-        _account_values(inputs)
-        .with_columns(peak=peak)
-        .select(
-            "ts",
-            subject="account_id",
-            account_id="account_id",
-            # with no positive peak there is nothing to draw down from: the ratio means nothing
-            value=pl.when(pl.col("peak") > 0).then(1.0 - value / pl.col("peak")),
-            armed=pl.lit(True),
-        )
-        .cast(RULE_SIGNAL)
+def portfolio_drawdown(inputs: RuleInputs, limits: PortfolioDrawdownLimits) -> SignalBlock:
+    """Per evaluation time × account (subject = account_id)."""
+    book = inputs.book
+    value, known = book.per_account(book.worth), book.known()
+    accounts = pl.DataFrame({"account": pl.int_range(value.shape[1], eager=True)})
+    # the peak over a time window of each account's column, as Polars rolls it
+    peak = (
+        long_frame(book.grid, accounts, {"value": (value, known)})
+        .select(pl.col("value").rolling_max_by("ts", window_size=limits.lookback).over("account"))
+        .to_series()
     )
+    peaked = (peak > 0).fill_null(False).to_numpy().reshape(value.shape)
+    peak_values = peak.fill_null(1.0).to_numpy().reshape(value.shape)
+    # with no positive peak there is nothing to draw down from: the ratio means nothing
+    return book.account_signal(1.0 - value / np.where(peaked, peak_values, 1.0), known & peaked)

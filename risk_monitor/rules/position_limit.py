@@ -6,11 +6,14 @@ Null before any balance of the pair is visible, and while a visible non-zero bal
 Levels come from `per_account` and `per_asset` overrides (the lower wins), else the rule's own.
 """
 
+import numpy as np
 import polars as pl
 from pydantic import Field
 
-from risk_monitor.levels import RULE_SIGNAL, LevelLimits, Levels
-from risk_monitor.rules.inputs import RuleInputs, is_usd
+from risk_monitor.levels import LevelLimits, Levels
+from risk_monitor.prices import USD
+from risk_monitor.rule_blocks import SignalBlock
+from risk_monitor.rules.inputs import RuleInputs
 from risk_monitor.rules.overrides import with_overrides
 
 
@@ -21,20 +24,26 @@ class PositionLimitLimits(LevelLimits):
     per_account: dict[str, Levels] = Field(default_factory=dict)
 
 
-def position_limit(inputs: RuleInputs, limits: PositionLimitLimits) -> pl.DataFrame:
-    """One row per evaluation time × account × non-USD asset in the balances; RULE_SIGNAL plus
-    per-subject levels."""
+def position_limit(inputs: RuleInputs, limits: PositionLimitLimits) -> SignalBlock:
+    """Per evaluation time × account × non-USD asset in the balances, with per-subject
+    levels."""
+    book = inputs.book
     account, asset = pl.col("account_id"), pl.col("asset")
-    positions = inputs.asset_worth.filter(~is_usd(asset)).select(
-        "ts",
-        "account_id",
-        "asset",
-        subject=pl.concat_str(account, pl.lit(":"), asset),
-        value=pl.when(pl.col("visible") & pl.col("priced")).then(pl.col("worth").abs()),
-        armed=pl.lit(True),
+    is_position = (book.holdings["asset"] != USD).to_numpy()
+    positions = with_overrides(
+        book.holdings.filter(is_position).select(
+            "account_id", "asset", subject=pl.concat_str(account, pl.lit(":"), asset)
+        ),
+        (asset, limits.per_asset),
+        (account, limits.per_account),
     )
-    return (
-        with_overrides(positions, (asset, limits.per_asset), (account, limits.per_account))
-        .select(*RULE_SIGNAL.names(), "warning_level", "breach_level")
-        .cast(RULE_SIGNAL)
+    worth = book.worth[:, is_position]
+    return SignalBlock(
+        tuple(positions["subject"]),
+        tuple(positions["account_id"]),
+        np.abs(worth),
+        book.visible[:, is_position] & book.priced[:, is_position],
+        np.ones(worth.shape, dtype=bool),
+        warning_level=tuple(positions["warning_level"]),
+        breach_level=tuple(positions["breach_level"]),
     )

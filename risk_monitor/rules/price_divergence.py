@@ -8,14 +8,15 @@ legs are visible. A feed whose legs lag one another shows a transient gap: the l
 hysteresis absorb it. `per_pair` sets levels for one pair (perpetuals trade at a basis).
 """
 
+import numpy as np
 import polars as pl
 from pydantic import Field
 
-from risk_monitor.levels import RULE_SIGNAL, LevelLimits, Levels
-from risk_monitor.point_in_time import as_of, publications
+from risk_monitor.dense import grid_times, step_on_grid
+from risk_monitor.levels import LevelLimits, Levels
 from risk_monitor.prices import USD, UsdQuotes
+from risk_monitor.rule_blocks import SignalBlock
 from risk_monitor.rules.inputs import RuleInputs
-from risk_monitor.rules.overrides import with_overrides
 
 PERPETUAL = "-PERP"
 
@@ -40,30 +41,33 @@ def _watched(quotes: UsdQuotes) -> pl.DataFrame:
     )
 
 
-def _leg_price(frame: pl.DataFrame, quotes: UsdQuotes, leg: str) -> pl.DataFrame:
-    priced = quotes.attach(frame.with_columns(asset=pl.col(leg)))
-    return priced.drop("asset").rename({"usd_price": f"{leg}_usd"})
-
-
-def price_divergence(inputs: RuleInputs, limits: PriceDivergenceLimits) -> pl.DataFrame:
-    """One row per evaluation time × watched pair (subject = pair); RULE_SIGNAL plus per-pair
-    levels."""
-    quotes = inputs.usd_quotes
+def price_divergence(inputs: RuleInputs, limits: PriceDivergenceLimits) -> SignalBlock:
+    """Per evaluation time × watched pair (subject = pair), with per-pair levels."""
+    quotes, times = inputs.usd_quotes, grid_times(inputs.grid)
     watched = _watched(quotes)
-    ticks = inputs.market_ticks.filter(pl.col("pair").is_in(watched["pair"].implode()))
-    published = publications(ticks, ["pair"], ["price"])
-    on_grid = as_of(inputs.grid.join(watched, how="cross"), published, ["pair"])
-    legs = _leg_price(_leg_price(on_grid, quotes, "base"), quotes, "quote")
-    implied = pl.col("base_usd") / pl.col("quote_usd")
-    signal = legs.select(
-        "ts",
-        subject="pair",
-        account_id=pl.lit(None, pl.String),  # a market price concerns every mandate
-        value=(pl.col("price") / implied - 1.0).abs(),
-        armed=pl.lit(True),
-    )
-    return (
-        with_overrides(signal, (pl.col("subject"), limits.per_pair))
-        .select(*RULE_SIGNAL.names(), "warning_level", "breach_level")
-        .cast(RULE_SIGNAL)
+    values, known = [], []
+    for pair, base, quote in watched.iter_rows():
+        price, published = step_on_grid(times, *quotes.published(pair))
+        base_usd, base_known = quotes.on_grid(times, base)
+        quote_usd, quote_known = quotes.on_grid(times, quote)
+        implied = base_usd / np.where(quote_known, quote_usd, 1.0)
+        values.append(np.abs(price / np.where(base_known, implied, 1.0) - 1.0))
+        known.append(published & base_known & quote_known)
+    pairs = tuple(watched["pair"])
+    levels = {
+        level: tuple(
+            None if pair not in limits.per_pair else getattr(limits.per_pair[pair], level)
+            for pair in pairs
+        )
+        for level in ("warning", "breach")
+    }
+    shape = (times.size, len(pairs))
+    return SignalBlock(
+        pairs,
+        (None,) * len(pairs),  # a market price concerns every mandate
+        np.column_stack(values) if values else np.zeros(shape),
+        np.column_stack(known) if known else np.zeros(shape, dtype=bool),
+        np.ones(shape, dtype=bool),
+        warning_level=levels["warning"],
+        breach_level=levels["breach"],
     )

@@ -7,12 +7,13 @@ value = rejected / orders over the orders first visible in (t − window, t] (se
 
 from datetime import timedelta
 
-import polars as pl
+import numpy as np
 
 from risk_monitor.config_types import Duration, PositiveCount
-from risk_monitor.levels import RULE_SIGNAL, LevelLimits
+from risk_monitor.levels import LevelLimits
+from risk_monitor.rule_blocks import SignalBlock
 from risk_monitor.rules.inputs import RuleInputs
-from risk_monitor.rules.order_window import window_counts
+from risk_monitor.rules.order_window import window_blocks
 
 
 class RejectRateLimits(LevelLimits):
@@ -22,17 +23,15 @@ class RejectRateLimits(LevelLimits):
     min_orders: PositiveCount = 10
 
 
-def reject_rate(inputs: RuleInputs, limits: RejectRateLimits) -> pl.DataFrame:
-    """One row per evaluation time × account with orders (subject = account_id); RULE_SIGNAL."""
-    orders = pl.col("orders")
-    return (
-        window_counts(inputs, limits.window)
-        .select(
-            "ts",
-            subject="account_id",
-            account_id="account_id",
-            value=pl.when(orders > 0).then(pl.col("rejected") / orders).otherwise(0.0),
-            armed=orders >= limits.min_orders,
-        )
-        .cast(RULE_SIGNAL)
+def reject_rate(inputs: RuleInputs, limits: RejectRateLimits) -> SignalBlock:
+    """Per evaluation time × account with orders (subject = account_id)."""
+    counts = window_blocks(inputs, limits.window)
+    orders = counts.orders
+    share = counts.rejected.astype(np.float64) / np.where(orders > 0, orders, 1)
+    return SignalBlock(
+        counts.accounts,
+        counts.accounts,
+        np.where(orders > 0, share, 0.0),
+        np.ones(orders.shape, dtype=bool),
+        orders >= limits.min_orders,
     )

@@ -9,9 +9,11 @@ standing, so overdue settlements keep ageing into exposure, as they would on a d
 
 from datetime import timedelta
 
+import numpy as np
 import polars as pl
 
 from risk_monitor.config_types import Duration
+from risk_monitor.dense import grid_times
 from risk_monitor.levels import RULE_SIGNAL, LevelLimits
 from risk_monitor.rules.inputs import RuleInputs
 
@@ -35,7 +37,7 @@ def unsettled_exposure(inputs: RuleInputs, limits: UnsettledExposureLimits) -> p
     units = on_grid.join_asof(
         overdue, on="ts", by=["account_id", "asset"], strategy="backward", check_sortedness=False
     ).with_columns(pl.col("units").fill_null(0.0))
-    priced = inputs.usd_quotes.attach(units.sort("asset", "ts"))
+    priced = _priced(units.sort("asset", "ts"), inputs)
     return (
         priced.group_by("ts", "account_id")
         .agg(value=(pl.col("units") * pl.col("usd_price")).sum())
@@ -45,6 +47,20 @@ def unsettled_exposure(inputs: RuleInputs, limits: UnsettledExposureLimits) -> p
         .sort("subject", "ts")
         .cast(RULE_SIGNAL)
     )
+
+
+def _priced(units: pl.DataFrame, inputs: RuleInputs) -> pl.DataFrame:
+    """`units` (on the grid) plus `usd_price` at its ts: null while the asset has no visible
+    quote."""
+    times = grid_times(inputs.grid)
+    assets = tuple(sorted(units["asset"].unique()))
+    quoted = [inputs.usd_quotes.on_grid(times, asset) for asset in assets]
+    prices = np.stack([price for price, _ in quoted])
+    priced = np.stack([known for _, known in quoted])
+    asset = units["asset"].cast(pl.Enum(assets)).to_physical().to_numpy()
+    at = np.searchsorted(times, units["ts"].dt.epoch("us").to_numpy())
+    usd_price = pl.Series(prices[asset, at])
+    return units.with_columns(usd_price=pl.when(pl.Series(priced[asset, at])).then(usd_price))
 
 
 def _overdue_units(inputs: RuleInputs, grace: timedelta) -> pl.DataFrame:

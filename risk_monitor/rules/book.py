@@ -1,0 +1,143 @@
+"""The accounts' holdings and their USD worth at every evaluation time, as time × holding
+matrices (see `dense.py`): the views portfolio_drawdown, position_limit, delta_exposure and
+concentration share, and stablecoin_depeg's exposure.
+
+A balance key is (account_id, venue, asset): one account on two venues holds two balances of an
+asset. A holding is (account_id, asset), its venues added up; holdings are ordered as they first
+appear among the sorted balance keys, and accounts as they first appear among the holdings.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import polars as pl
+
+from risk_monitor.dense import compensated_sum, grid_times, step_on_grid
+from risk_monitor.point_in_time import published_steps
+from risk_monitor.prices import UsdQuotes
+from risk_monitor.rule_blocks import SignalBlock
+
+BALANCE_KEY = ("account_id", "venue", "asset")
+
+
+@dataclass(frozen=True, eq=False)
+class Balances:
+    """Each balance key's balance visible at each evaluation time (and whether one is)."""
+
+    keys: pl.DataFrame  # BALANCE_KEY, sorted
+    balance: np.ndarray  # time × key
+    seen: np.ndarray  # time × key
+
+    @classmethod
+    def on_grid(cls, account_balances: pl.DataFrame, grid: pl.DataFrame) -> "Balances":
+        times = grid_times(grid)
+        by_key = account_balances.partition_by(BALANCE_KEY, as_dict=True)
+        keys = pl.DataFrame(
+            sorted(by_key), schema=dict.fromkeys(BALANCE_KEY, pl.String), orient="row"
+        )
+        balance = np.zeros((times.size, keys.height))
+        seen = np.zeros((times.size, keys.height), dtype=bool)
+        for i, key in enumerate(keys.iter_rows()):
+            rows = by_key[key]
+            at, value = published_steps(
+                rows["available_at"].dt.epoch("us").to_numpy(),
+                rows["ts"].dt.epoch("us").to_numpy(),
+                rows["balance"].to_numpy(),
+            )
+            balance[:, i], seen[:, i] = step_on_grid(times, at, value)
+        return cls(keys, balance, seen)
+
+    def columns_of(self, **match: str) -> list[int]:
+        """The keys' indices whose columns equal `match`, in key order."""
+        names = list(match)
+        wanted = tuple(match.values())
+        return [i for i, row in enumerate(self.keys.select(names).iter_rows()) if row == wanted]
+
+
+@dataclass(frozen=True, eq=False)
+class Book:
+    """Per holding (account_id, asset) at each time: worth (Σ balance × USD price over its
+    venues' visible balances, 0 with none), visible (some balance is), priced (every visible
+    non-zero balance has a visible price). worth means something only where visible and priced:
+    a partial sum would understate the position."""
+
+    grid: pl.DataFrame
+    holdings: pl.DataFrame  # account_id, asset
+    worth: np.ndarray
+    visible: np.ndarray
+    priced: np.ndarray
+
+    @classmethod
+    def value(cls, balances: Balances, quotes: UsdQuotes, grid: pl.DataFrame) -> "Book":
+        times = grid_times(grid)
+        holdings = balances.keys.select("account_id", "asset").unique(maintain_order=True)
+        prices = {
+            asset: quotes.on_grid(times, asset) for asset in holdings["asset"].unique().sort()
+        }
+        shape = (times.size, holdings.height)
+        worth, visible = np.zeros(shape), np.zeros(shape, dtype=bool)
+        priced = np.ones(shape, dtype=bool)
+        for h, (account, asset) in enumerate(holdings.iter_rows()):
+            price, quoted = prices[asset]
+            terms, known = [], []
+            for k in balances.columns_of(account_id=account, asset=asset):
+                balance, seen = balances.balance[:, k], balances.seen[:, k]
+                zero = balance == 0
+                # nothing held needs no price; the product is 0 exactly, as a partial sum is not
+                terms.append(np.where(zero, 0.0, balance * price))
+                known.append(seen & (zero | quoted))
+                visible[:, h] |= seen
+                priced[:, h] &= ~seen | known[-1]
+            worth[:, h] = compensated_sum(terms, known)
+        return cls(grid, holdings, worth, visible, priced)
+
+    @cached_property
+    def accounts(self) -> list[tuple[str, list[int]]]:
+        """Each account and its holdings' columns, in order."""
+        columns: dict[str, list[int]] = {}
+        for h, account in enumerate(self.holdings["account_id"]):
+            columns.setdefault(account, []).append(h)
+        return list(columns.items())
+
+    def per_account(self, values: np.ndarray) -> np.ndarray:
+        """Σ over each account's holdings of `values` (time × holding), time × account."""
+        return self._by_account(lambda hs: compensated_sum([values[:, h] for h in hs]))
+
+    def largest(self, values: np.ndarray, among: np.ndarray) -> np.ndarray:
+        """Max over each account's holdings `among` (a bool per holding) of `values` (time ×
+        holding), time × account; 0 for an account with none of them."""
+        times = self.grid.height
+        return self._by_account(
+            lambda hs: (
+                values[:, [h for h in hs if among[h]]].max(axis=1)
+                if among[hs].any()
+                else np.zeros(times)
+            )
+        )
+
+    def known(self, priced: np.ndarray | None = None) -> np.ndarray:
+        """time × account: some balance of the account is visible and every one visible is
+        priced (`priced` instead of the book's own, if given): its totals mean something."""
+        priced = self.priced if priced is None else priced
+        visible = self.visible
+        return self._by_account(
+            lambda hs: np.asarray(visible[:, hs].any(axis=1) & priced[:, hs].all(axis=1)), bool
+        )
+
+    def _by_account(
+        self, column: Callable[[list[int]], np.ndarray], dtype: type = np.float64
+    ) -> np.ndarray:
+        if not self.accounts:
+            return np.zeros((self.grid.height, 0), dtype=dtype)
+        return np.column_stack([column(hs) for _, hs in self.accounts])
+
+    def account_signal(
+        self, value: np.ndarray, known: np.ndarray, armed: np.ndarray | None = None
+    ) -> SignalBlock:
+        """A signal per account (subject = account_id), time × account; armed throughout
+        unless `armed` says otherwise."""
+        accounts = tuple(account for account, _ in self.accounts)
+        armed = np.ones(value.shape, dtype=bool) if armed is None else armed
+        return SignalBlock(accounts, accounts, value, known, armed)

@@ -1,0 +1,170 @@
+"""risk.signals in full-key order (ts, rule, subject), assembled from each rule's rows as codes.
+
+Millions of rows share a few dozen rule and subject names and four states. Each rule's rows are
+kept as integer codes (its subjects ranked like the strings) until the end; the names are then
+written once, in output order, from a small table of them. Every rule has one row per
+evaluation time × subject, so the output is a time × (rule, subject) matrix read row by row, and
+each rule fills a block of its columns: no sort. Should a rule's rows be off the grid, missing
+or repeated, every row is sorted on the full key instead.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from risk_monitor.rule_blocks import STATES, RuleBlocks, grid_index
+from risk_monitor.schemas import SIGNALS
+
+FLOATS = ("value", "warning_level", "breach_level")
+
+
+@dataclass(frozen=True, eq=False)
+class RuleRows:
+    """One rule's signal rows as a frame (a rule without a block layout): ts (µs since the
+    epoch), subject (rank in `subjects`), the levels, state (rank in STATES)."""
+
+    rule: str
+    subjects: tuple[str, ...]
+    rows: pl.DataFrame
+
+    @classmethod
+    def encode(cls, rule: str, levelled: pl.DataFrame) -> "RuleRows":
+        """From a LEVELLED frame of `rule`."""
+        subjects = tuple(sorted(levelled["subject"].unique().to_list()))
+        rows = levelled.select(
+            pl.col("ts").dt.epoch("us"),
+            pl.col("subject").cast(pl.Enum(subjects)).to_physical().cast(pl.Int64),
+            *FLOATS,
+            pl.col("state").cast(pl.Enum(STATES)).to_physical().cast(pl.UInt32),
+        )
+        return cls(rule, subjects, rows)
+
+    @classmethod
+    def of_blocks(cls, blocks: RuleBlocks, times: np.ndarray) -> "RuleRows":
+        """The rows of `blocks`, time by time."""
+        width = len(blocks.subjects)
+        value = pl.Series("value", blocks.value.reshape(-1))
+        known = pl.Series(blocks.value_known.reshape(-1))
+        rows = pl.DataFrame(
+            {
+                "ts": np.repeat(times, width),
+                "subject": np.tile(np.arange(width, dtype=np.int64), times.size),
+                "value": pl.select(pl.when(known).then(value)).to_series(),
+                "warning_level": blocks.warning_level.reshape(-1),
+                "breach_level": blocks.breach_level.reshape(-1),
+                "state": blocks.state.reshape(-1).astype(np.uint32),
+            }
+        )
+        return cls(blocks.rule, blocks.subjects, rows)
+
+
+@dataclass(frozen=True, eq=False)
+class SignalTable:
+    """risk.signals, and how many rows each rule has at each evaluation time."""
+
+    signals: pl.DataFrame
+    rows_per_time: dict[str, np.ndarray]
+
+
+def signals_table(parts: Sequence[RuleBlocks | RuleRows], grid: pl.DataFrame) -> SignalTable:
+    """SIGNALS of every rule's rows sorted on (ts, rule, subject), and per rule its row count
+    at each grid time."""
+    times = grid["ts"].dt.epoch("us").to_numpy()
+    ranked = sorted(parts, key=lambda part: part.rule)
+    combo_rule = [part.rule for part in ranked for _ in part.subjects]
+    combo_subject = [subject for part in ranked for subject in part.subjects]
+    blocks = [part for part in ranked if isinstance(part, RuleBlocks)]
+    if len(blocks) == len(ranked):
+        counts = {part.rule: np.full(times.size, len(part.subjects)) for part in parts}
+        return SignalTable(_from_blocks(blocks, times, combo_rule, combo_subject), counts)
+    rows = [
+        part if isinstance(part, RuleRows) else RuleRows.of_blocks(part, times) for part in parts
+    ]
+    return _sorted(rows, times, combo_rule, combo_subject)
+
+
+def _names(names: Sequence[str], codes: np.ndarray) -> pl.Series:
+    return pl.Series(names, dtype=pl.String).gather(pl.Series(codes, dtype=pl.UInt32))
+
+
+def _from_blocks(
+    ranked: Sequence[RuleBlocks],
+    times: np.ndarray,
+    combo_rule: Sequence[str],
+    combo_subject: Sequence[str],
+) -> pl.DataFrame:
+    combos = len(combo_subject)
+    columns: dict[str, pl.Series] = {}
+    for name in (*FLOATS, "state"):
+        matrix = np.empty((times.size, combos), dtype=np.uint8 if name == "state" else np.float64)
+        start = 0
+        for part in ranked:
+            width = len(part.subjects)
+            matrix[:, start : start + width] = getattr(part, name)
+            start += width
+        columns[name] = pl.Series(name, matrix.reshape(-1))
+        del matrix
+    known = np.empty((times.size, combos), dtype=bool)
+    start = 0
+    for part in ranked:
+        known[:, start : start + len(part.subjects)] = part.value_known
+        start += len(part.subjects)
+    if not known.all():
+        mask = pl.Series(known.reshape(-1))
+        columns["value"] = pl.select(pl.when(mask).then(columns["value"])).to_series()
+    del known
+    which = np.tile(np.arange(combos, dtype=np.uint32), times.size)
+    return (
+        pl.DataFrame(
+            {
+                "ts": pl.Series(np.repeat(times, combos)),
+                "rule": _names(combo_rule, which),
+                "subject": _names(combo_subject, which),
+                **{name: columns[name] for name in FLOATS},
+                "state": _names(STATES, columns["state"].to_numpy()),
+            }
+        )
+        .with_columns(pl.col("ts").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"))
+        .cast(SIGNALS)
+    )
+
+
+def _sorted(
+    parts: Sequence[RuleRows],
+    times: np.ndarray,
+    combo_rule: Sequence[str],
+    combo_subject: Sequence[str],
+) -> SignalTable:
+    """Every row sorted on the full key: rows off the grid, missing or repeated."""
+    offsets, start = {}, 0
+    for part in sorted(parts, key=lambda part: part.rule):
+        offsets[part.rule] = start
+        start += len(part.subjects)
+    # in configured order, as rules are evaluated; the key only orders them
+    rows = pl.concat(
+        [part.rows.with_columns(combo=pl.col("subject") + offsets[part.rule]) for part in parts]
+    )
+    at = grid_index(times, rows["ts"].to_numpy())
+    counts, start = {}, 0
+    for part in parts:
+        on_grid = at[start : start + part.rows.height]
+        counts[part.rule] = np.bincount(on_grid[on_grid >= 0], minlength=times.size)
+        start += part.rows.height
+    if not rows.height:
+        return SignalTable(SIGNALS.to_frame(), counts)
+    order = pl.Series(
+        rows.select(pl.arg_sort_by("ts", "combo", maintain_order=True)).to_series().to_numpy()
+    )
+    combo = rows["combo"].gather(order).to_numpy()
+    signals = pl.DataFrame(
+        {
+            "ts": rows["ts"].gather(order),
+            "rule": _names(combo_rule, combo),
+            "subject": _names(combo_subject, combo),
+            **{name: rows[name].gather(order) for name in FLOATS},
+            "state": pl.Series(STATES, dtype=pl.String).gather(rows["state"].gather(order)),
+        }
+    ).with_columns(pl.col("ts").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"))
+    return SignalTable(signals.cast(SIGNALS), counts)
