@@ -32,8 +32,11 @@ $(CHROMIUM):
 	  || (apt-get update && apt-get install -y --no-install-recommends chromium fonts-liberation) \
 	  || echo "chromium not installed: tests/integration/test_report_browser.py will skip"
 
+# Bytecode compiled at install, on every core at once: otherwise the first processes to import
+# Dagster, great_expectations and pandas each compile them, a minute or more of a fresh clone's
+# first `make test` or `make run`.
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	touch $@
 
 run: $(VENV)/.synced
