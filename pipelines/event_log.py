@@ -3,10 +3,11 @@
 The stock storage builds an engine and opens, commits and closes a connection per event, and
 reflects the schema again for every asset-check event: about 10 ms an event, and a replay writes
 about 280 of them, so run bookkeeping cost seconds. Here each database keeps one connection
-(still one transaction per event, behind the storage's own lock), a table once seen to exist is
-remembered, and commits go to a write-ahead log. Configured in dagster_home/dagster.yaml; the
-files and their schema are the stock ones (SQLite reads a write-ahead log by itself), so
-`dagster dev` and any other Dagster tool read them as usual.
+(still one transaction per event, behind the storage's own lock), and a table once seen to exist
+is remembered. The databases are in write-ahead-log mode, as the stock storage sets them, and
+each transaction is checkpointed into the database file, as the stock storage's closing does:
+the UI follows a live run by watching its `<run_id>.db`. Configured in dagster_home/dagster.yaml;
+the files are the stock ones, so `dagster dev` and any other Dagster tool read them as usual.
 """
 
 import os
@@ -17,7 +18,7 @@ from typing import Any
 from dagster._config import Field, StringSource
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._serdes import ConfigurableClassData
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.pool import QueuePool
 
 BUSY_TIMEOUT_S = 15  # as the stock storage: wait this long for another writer's lock
@@ -53,12 +54,13 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                     # the storage's lock, not the thread, guards the connection
                     connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
                 )
-                event.listen(engine, "connect", _write_ahead)
             if shard not in self._initialized_dbs:
                 self._initdb(engine)
                 self._initialized_dbs.add(shard)
-            with engine.connect() as connection, connection.begin():
-                yield connection
+            with engine.connect() as connection:
+                with connection.begin():
+                    yield connection
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def has_table(self, table_name: str) -> bool:
         # asked while a connection may be open under the lock: the stock way, without the lock
@@ -73,15 +75,6 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             engine.dispose()
         self._engines.clear()
         super().dispose()
-
-
-def _write_ahead(connection: Any, _record: Any) -> None:
-    """Commit to a write-ahead log without syncing the disk at every event (it syncs at each
-    checkpoint): an event's commit drops from about a millisecond to a few microseconds. Run
-    history may lose its last events to a power cut, never its consistency; the evidence of a
-    run is its lake partitions and manifest, fsynced as they are written."""
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
 
 
 def _dagster_home() -> str:

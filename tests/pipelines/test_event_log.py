@@ -2,6 +2,7 @@
 `dagster dev`) reads back unchanged."""
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,16 @@ def test_runs_are_recorded_where_the_stock_storage_reads_them(
         [next(iter(numbers.check_keys))]
     )
     assert next(iter(check.values())).run_id == runs[-1]
+
+
+def test_each_event_reaches_the_run_database_file_the_ui_watches(
+    instance: DagsterInstance,
+) -> None:
+    """The UI follows a live run through changes to `<run_id>.db`: each event is checkpointed
+    out of the write-ahead log into it, while the connection stays open."""
+    run_id = DEFINITIONS.resolve_job_def("numbers_job").execute_in_process(instance=instance).run_id
+    path = Path(os.environ["DAGSTER_HOME"]) / "storage" / f"{run_id}.db"
+    stored = len(instance.all_logs(run_id))
+    # a reader that ignores the write-ahead log sees every event in the database file itself
+    with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as db:
+        assert db.execute("SELECT count(*) FROM event_logs").fetchone() == (stored,)
