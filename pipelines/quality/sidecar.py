@@ -53,8 +53,7 @@ class Sidecar:
         return SuiteOutcome(reply["success"], reply["evaluated"], reply["failures"])
 
     def close(self) -> None:
-        if self._process.stdin is not None:
-            self._process.stdin.close()
+        self.retire()
         try:
             self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:

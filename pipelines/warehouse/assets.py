@@ -1,6 +1,7 @@
 """The warehouse as the last asset of a replay: DuckDB views over every lake table, published
 once the tables are written, in one transaction rather than one per table."""
 
+import glob
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def lake_views(lake: Lake) -> dict[str, str]:
         for name, c in sorted(CONTRACTS.items())
     }
     sources[MANIFEST_TABLE] = (manifest_glob(root), lambda _: manifest_query(root))
-    return {name: view(glob) for name, (glob, view) in sources.items() if _any_file(glob)}
+    return {name: view(files) for name, (files, view) in sources.items() if _any_file(files)}
 
 
 def scenario_tables(lake: Lake, scenario_id: str) -> set[str]:
@@ -90,6 +91,5 @@ def scenario_tables(lake: Lake, scenario_id: str) -> set[str]:
     return written
 
 
-def _any_file(glob: str) -> bool:
-    path = Path(glob)
-    return next(Path(path.anchor).glob(str(path.relative_to(path.anchor))), None) is not None
+def _any_file(pattern: str) -> bool:
+    return next(glob.iglob(pattern), None) is not None
