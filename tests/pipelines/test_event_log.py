@@ -1,8 +1,9 @@
 """The project's Dagster event log: runs record every event, in files the stock storage (and so
 `dagster dev`) reads back unchanged."""
 
+import logging
 import os
-import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,9 @@ from dagster import (
     define_asset_job,
     in_process_executor,
 )
+from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._core.utils import make_new_run_id
 
 from pipelines.event_log import PooledSqliteEventLogStorage
 from tests.dagster_home import project_dagster_home
@@ -28,6 +31,8 @@ def numbers() -> MaterializeResult:  # type: ignore[type-arg]
     return MaterializeResult(metadata={"rows": 3}, check_results=[AssetCheckResult(passed=True)])
 
 
+# the watcher's observer thread, on a loaded machine
+WATCH_TIMEOUT_S = 10
 JOB = define_asset_job("numbers_job", executor_def=in_process_executor)
 DEFINITIONS = Definitions(assets=[numbers], jobs=[JOB])
 
@@ -68,14 +73,39 @@ def test_runs_are_recorded_where_the_stock_storage_reads_them(
     assert next(iter(check.values())).run_id == runs[-1]
 
 
-def test_each_event_reaches_the_run_database_file_the_ui_watches(
+def test_a_watcher_of_the_run_sees_each_event_as_it_is_stored(
     instance: DagsterInstance,
 ) -> None:
-    """The UI follows a live run through changes to `<run_id>.db`: each event is checkpointed
-    out of the write-ahead log into it, while the connection stays open."""
-    run_id = DEFINITIONS.resolve_job_def("numbers_job").execute_in_process(instance=instance).run_id
-    path = Path(os.environ["DAGSTER_HOME"]) / "storage" / f"{run_id}.db"
-    stored = len(instance.all_logs(run_id))
-    # a reader that ignores the write-ahead log sees every event in the database file itself
-    with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as db:
-        assert db.execute("SELECT count(*) FROM event_logs").fetchone() == (stored,)
+    """The UI follows a live run with the stock storage's `watch`, which reads the run again
+    whenever `<run_id>.db` changes: every event must reach it while the run goes on, though
+    events sit in the write-ahead log."""
+    storage = instance.event_log_storage
+    run_id = make_new_run_id()
+    seen: list[str] = []
+    stock = SqliteEventLogStorage(os.path.join(os.environ["DAGSTER_HOME"], "storage"))
+    storage.store_event(_message(run_id, "opened"))  # the file the watcher follows
+
+    def on_event(entry: EventLogEntry, _cursor: str) -> None:
+        seen.append(entry.user_message)
+
+    stock.watch(run_id, None, on_event)
+    try:
+        for n in range(3):
+            storage.store_event(_message(run_id, f"event {n}"))
+            deadline = time.monotonic() + WATCH_TIMEOUT_S
+            while f"event {n}" not in seen and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert seen[-1] == f"event {n}", f"the watcher saw {seen}"
+    finally:
+        stock.end_watch(run_id, on_event)
+        stock.dispose()
+
+
+def _message(run_id: str, text: str) -> EventLogEntry:
+    return EventLogEntry(  # type: ignore[no-untyped-call]
+        error_info=None,
+        level=logging.INFO,
+        user_message=text,
+        run_id=run_id,
+        timestamp=time.time(),
+    )
