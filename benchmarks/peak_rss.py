@@ -5,9 +5,12 @@ Launched as a small fresh interpreter on purpose: a child forked straight from t
 process starts with that process's pages mapped (a 1-hour replay would then "peak" at the
 benchmark's own gigabytes). The tree is sampled, not read from ru_maxrss, because a replay is
 more than one process (its great_expectations sidecar): ru_maxrss gives the largest single
-process, while memory is spent by all of them at once.
+process, while memory is spent by all of them at once. The sampler runs on the cores the replay
+uses: it reads the sizes of the tree's processes at each sample and looks for new members
+(reading every process on the machine) only every half second.
 """
 
+import itertools
 import json
 import os
 import subprocess
@@ -17,31 +20,43 @@ import time
 from pathlib import Path
 
 SAMPLE_EVERY_S = 0.02
+# Finding the tree means reading every process's stat (milliseconds, on the measured run's
+# cores); its members' sizes are read at every sample, its membership only this often.
+FIND_TREE_EVERY = 25
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of `root` and every process descended from it, now."""
+def tree(root: int) -> set[int]:
+    """`root` and every process descended from it, now."""
     parents: dict[int, int] = {}
-    resident: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
-            pages = int((entry / "statm").read_text().split()[1])
         except OSError:  # gone between listing and reading
             continue
         # the command name (field 2) may hold spaces: fields after its closing ')' are plain
         parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-        resident[int(entry.name)] = pages * PAGE
-    tree, frontier = {root}, [root]
+    members, frontier = {root}, [root]
     while frontier:
         parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
-        tree.update(children)
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in members]
+        members.update(children)
         frontier.extend(children)
-    return sum(resident.get(pid, 0) for pid in tree)
+    return members
+
+
+def resident(pids: set[int]) -> int:
+    """Resident bytes of `pids` together (those still running)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+                total += int(statm.read().split()[1]) * PAGE
+        except (OSError, IndexError):  # gone
+            continue
+    return total
 
 
 def main() -> None:
@@ -52,8 +67,13 @@ def main() -> None:
 
     def sample() -> None:
         nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss(child.pid))
+        members: set[int] = set()
+        for n in itertools.count():
+            if done.is_set():
+                break
+            if n % FIND_TREE_EVERY == 0:
+                members = tree(child.pid)
+            peak = max(peak, resident(members))
             time.sleep(SAMPLE_EVERY_S)
 
     sampler = threading.Thread(target=sample, daemon=True)
