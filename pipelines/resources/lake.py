@@ -1,6 +1,7 @@
 """The Parquet lake: data/lake/<schema>/<table>/scenario=<id>/part-0.parquet, written atomically."""
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -28,11 +29,22 @@ class Lake(ConfigurableResource):  # type: ignore[type-arg]
     def table_glob(self, schema: str, table: str) -> str:
         return str(Path(self.root) / schema / table / "scenario=*" / PARTITION_FILE)
 
-    def write(self, schema: str, table: str, scenario_id: str, frame: pl.DataFrame) -> Path:
+    def write(
+        self,
+        schema: str,
+        table: str,
+        scenario_id: str,
+        frame: pl.DataFrame,
+        before_publish: Callable[[], None] = lambda: None,
+    ) -> Path:
+        """The partition, replaced whole; not at all if `before_publish()` raises once it is
+        written aside."""
         stored = frame.select(pl.lit(scenario_id).alias("scenario_id"), pl.all())
         path = self.path(schema, table, scenario_id)
         write_atomically(
-            path, lambda tmp: stored.write_parquet(tmp, compression="zstd", statistics=True)
+            path,
+            lambda tmp: stored.write_parquet(tmp, compression="zstd", statistics=True),
+            before_publish,
         )
         return path
 
