@@ -18,6 +18,7 @@ from risk_monitor.rule_blocks import STATES, RuleBlocks, grid_index
 from risk_monitor.schemas import SIGNALS
 
 FLOATS = ("value", "warning_level", "breach_level")
+_BAND = 1024  # rows of the signal matrices written at a time
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,6 +90,31 @@ def _names(names: Sequence[str], codes: np.ndarray) -> pl.Series:
     return pl.Series(names, dtype=pl.String).gather(pl.Series(codes, dtype=pl.UInt32))
 
 
+def _interleaved(blocks: Sequence[np.ndarray], times: int, dtype: type) -> np.ndarray:
+    """The blocks (time × its columns each) side by side, read row by row: cell (t, column)
+    of the time × every column matrix at t × columns + column."""
+    if not times or not blocks:
+        return np.zeros(times * sum(block.shape[1] for block in blocks), dtype=dtype)
+    if all(_constant_in_time(block) for block in blocks):
+        return np.tile(np.concatenate([block[0] for block in blocks]).astype(dtype), times)
+    # a block of a few columns copied into the matrix at once is a short copy per row: band by
+    # band of rows instead, so each band of the matrix is written while it is in cache
+    matrix = np.empty((times, sum(block.shape[1] for block in blocks)), dtype=dtype)
+    for top in range(0, times, _BAND):
+        start = 0
+        for block in blocks:
+            width = block.shape[1]
+            matrix[top : top + _BAND, start : start + width] = block[top : top + _BAND]
+            start += width
+    return matrix.reshape(-1)
+
+
+def _constant_in_time(block: np.ndarray) -> bool:
+    """Whether every row of `block` (time × column) is its first (a level, as a rule's
+    per-subject limit is)."""
+    return block.strides[0] == 0 or bool((block == block[:1]).all())
+
+
 def _from_blocks(
     ranked: Sequence[RuleBlocks],
     times: np.ndarray,
@@ -96,39 +122,33 @@ def _from_blocks(
     combo_subject: Sequence[str],
 ) -> pl.DataFrame:
     combos = len(combo_subject)
-    columns: dict[str, pl.Series] = {}
-    for name in (*FLOATS, "state"):
-        matrix = np.empty((times.size, combos), dtype=np.uint8 if name == "state" else np.float64)
-        start = 0
-        for part in ranked:
-            width = len(part.subjects)
-            matrix[:, start : start + width] = getattr(part, name)
-            start += width
-        columns[name] = pl.Series(name, matrix.reshape(-1))
-        del matrix
-    known = np.empty((times.size, combos), dtype=bool)
-    start = 0
-    for part in ranked:
-        known[:, start : start + len(part.subjects)] = part.value_known
-        start += len(part.subjects)
-    if not known.all():
-        mask = pl.Series(known.reshape(-1))
-        columns["value"] = pl.select(pl.when(mask).then(columns["value"])).to_series()
-    del known
-    which = np.tile(np.arange(combos, dtype=np.uint32), times.size)
-    return (
-        pl.DataFrame(
-            {
-                "ts": pl.Series(np.repeat(times, combos)),
-                "rule": _names(combo_rule, which),
-                "subject": _names(combo_subject, which),
-                **{name: columns[name] for name in FLOATS},
-                "state": _names(STATES, columns["state"].to_numpy()),
-            }
-        )
-        .with_columns(pl.col("ts").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"))
-        .cast(SIGNALS)
+
+    def column(name: str, dtype: type) -> np.ndarray:
+        return _interleaved([getattr(part, name) for part in ranked], times.size, dtype)
+
+    known = column("value_known", np.bool_)
+    value = pl.col("value")
+    codes = pl.DataFrame(
+        {
+            "ts": np.repeat(times, combos),
+            "combo": np.tile(np.arange(combos, dtype=np.uint32), times.size),
+            "value": column("value", np.float64),
+            **{name: column(name, np.float64) for name in FLOATS if name != "value"},
+            "state": column("state", np.uint8).astype(np.uint32),
+            "known": known,
+        }
     )
+    del known
+    # every string column is a gather from a few names: one select computes them in parallel
+    return codes.select(
+        pl.col("ts").cast(pl.Datetime("us", "UTC")),
+        rule=pl.lit(pl.Series(combo_rule, dtype=pl.String)).gather("combo"),
+        subject=pl.lit(pl.Series(combo_subject, dtype=pl.String)).gather("combo"),
+        value=value if codes["known"].all() else pl.when("known").then(value),
+        warning_level="warning_level",
+        breach_level="breach_level",
+        state=pl.lit(pl.Series(STATES, dtype=pl.String)).gather("state"),
+    ).cast(SIGNALS)
 
 
 def _sorted(
