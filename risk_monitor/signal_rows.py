@@ -69,21 +69,40 @@ class SignalTable:
     rows_per_time: dict[str, np.ndarray]
 
 
+def rows_per_time(
+    parts: Sequence[RuleBlocks | RuleRows], grid: pl.DataFrame
+) -> dict[str, np.ndarray]:
+    """Per rule, its signal rows at each grid time (as `signals_table` has them)."""
+    times = grid["ts"].dt.epoch("us").to_numpy()
+    counts = {}
+    for part in parts:
+        if isinstance(part, RuleBlocks):
+            counts[part.rule] = np.full(times.size, len(part.subjects))
+        else:
+            at = grid_index(times, part.rows["ts"].to_numpy())
+            counts[part.rule] = np.bincount(at[at >= 0], minlength=times.size)
+    return counts
+
+
 def signals_table(parts: Sequence[RuleBlocks | RuleRows], grid: pl.DataFrame) -> SignalTable:
     """SIGNALS of every rule's rows sorted on (ts, rule, subject), and per rule its row count
     at each grid time."""
+    return SignalTable(signals(parts, grid), rows_per_time(parts, grid))
+
+
+def signals(parts: Sequence[RuleBlocks | RuleRows], grid: pl.DataFrame) -> pl.DataFrame:
+    """SIGNALS of every rule's rows sorted on (ts, rule, subject)."""
     times = grid["ts"].dt.epoch("us").to_numpy()
     ranked = sorted(parts, key=lambda part: part.rule)
     combo_rule = [part.rule for part in ranked for _ in part.subjects]
     combo_subject = [subject for part in ranked for subject in part.subjects]
     blocks = [part for part in ranked if isinstance(part, RuleBlocks)]
     if len(blocks) == len(ranked):
-        counts = {part.rule: np.full(times.size, len(part.subjects)) for part in parts}
-        return SignalTable(_from_blocks(blocks, times, combo_rule, combo_subject), counts)
+        return _from_blocks(blocks, times, combo_rule, combo_subject)
     rows = [
         part if isinstance(part, RuleRows) else RuleRows.of_blocks(part, times) for part in parts
     ]
-    return _sorted(rows, times, combo_rule, combo_subject)
+    return _sorted(rows, combo_rule, combo_subject)
 
 
 def _names(names: Sequence[str], codes: np.ndarray) -> pl.Series:
@@ -153,10 +172,9 @@ def _from_blocks(
 
 def _sorted(
     parts: Sequence[RuleRows],
-    times: np.ndarray,
     combo_rule: Sequence[str],
     combo_subject: Sequence[str],
-) -> SignalTable:
+) -> pl.DataFrame:
     """Every row sorted on the full key: rows off the grid, missing or repeated."""
     offsets, start = {}, 0
     for part in sorted(parts, key=lambda part: part.rule):
@@ -166,14 +184,8 @@ def _sorted(
     rows = pl.concat(
         [part.rows.with_columns(combo=pl.col("subject") + offsets[part.rule]) for part in parts]
     )
-    at = grid_index(times, rows["ts"].to_numpy())
-    counts, start = {}, 0
-    for part in parts:
-        on_grid = at[start : start + part.rows.height]
-        counts[part.rule] = np.bincount(on_grid[on_grid >= 0], minlength=times.size)
-        start += part.rows.height
     if not rows.height:
-        return SignalTable(SIGNALS.to_frame(), counts)
+        return SIGNALS.to_frame()
     order = pl.Series(
         rows.select(pl.arg_sort_by("ts", "combo", maintain_order=True)).to_series().to_numpy()
     )
@@ -187,4 +199,4 @@ def _sorted(
             "state": pl.Series(STATES, dtype=pl.String).gather(rows["state"].gather(order)),
         }
     ).with_columns(pl.col("ts").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"))
-    return SignalTable(signals.cast(SIGNALS), counts)
+    return signals.cast(SIGNALS)

@@ -127,7 +127,7 @@ class Book:
         """time × account: some balance of the account is visible and every one visible is
         priced (`priced` instead of the book's own, if given): its totals mean something."""
         priced = self.priced if priced is None else priced
-        return _any(self.visible, self._groups) & ~_any(~priced, self._groups)
+        return np.asarray(_any(self.visible, self._groups) & ~_any(~priced, self._groups))
 
     def account_signal(
         self, value: np.ndarray, known: np.ndarray, armed: np.ndarray | None = None
