@@ -10,6 +10,8 @@ import polars as pl
 
 from risk_monitor import point_in_time
 
+_BAND = 8192  # rows of a matrix worked on at a time
+
 
 def grid_times(grid: pl.DataFrame) -> np.ndarray:
     """The evaluation times, in microseconds since the epoch."""
@@ -21,11 +23,23 @@ def step_on_grid(
 ) -> tuple[np.ndarray, np.ndarray]:
     """At each of `times`, the value of the last row with available_at <= time (`available_at`
     ascending, as a backward as-of join reads it), and whether there is one."""
-    at = np.searchsorted(available_at, times, side="right") - 1
+    at = _visible_count(available_at, times) - 1
     seen = at >= 0
     if not values.size:
         return np.zeros(times.size, dtype=np.float64), seen
     return values[np.maximum(at, 0)], seen
+
+
+def _visible_count(available_at: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """np.searchsorted(available_at, times, side="right") (`available_at` ascending): at each
+    time, how many rows are available. With `times` ascending too (a grid), by merging the
+    two: a stable sort puts each time after the rows available at it."""
+    if times.size < 2 or not available_at.size or not (times[1:] >= times[:-1]).all():
+        return np.searchsorted(available_at, times, side="right")
+    merged = np.argsort(np.concatenate([available_at, times]), kind="stable")
+    place = np.empty(merged.size, dtype=np.intp)
+    place[merged] = np.arange(merged.size)
+    return place[available_at.size :] - np.arange(times.size)
 
 
 def newest_visible(
@@ -35,7 +49,7 @@ def newest_visible(
     rows those are (0: none, the newest then meaningless). Rows in any order."""
     order = np.argsort(available_at, kind="stable")
     newest = np.maximum.accumulate(ts[order]) if ts.size else ts
-    count = np.searchsorted(available_at[order], times, side="right")
+    count = _visible_count(available_at[order], times)
     return (newest[np.maximum(count - 1, 0)] if ts.size else np.zeros_like(times)), count
 
 
@@ -73,6 +87,34 @@ def compensated_sum(
             total = np.where(valid[i], kept, total)
             carry = np.where(valid[i], lost, carry)
     return total
+
+
+def grouped_compensated_sum(
+    matrix: np.ndarray, groups: Sequence[Sequence[int]], valid: np.ndarray | None = None
+) -> np.ndarray:
+    """`compensated_sum` of each group's columns of `matrix` (time × column; skipping entries
+    where `valid`, alike, is False), time × group: every group at once, its i-th column added at
+    step i with the very operations `compensated_sum` does, so each total is the same to the
+    bit."""
+    depth = max((len(group) for group in groups), default=0)
+    has = [np.array([i < len(group) for group in groups]) for i in range(depth)]
+    at = [
+        np.array([group[i] if i < len(group) else 0 for group in groups], dtype=np.intp)
+        for i in range(depth)
+    ]
+    sums = np.zeros((matrix.shape[0], len(groups)))
+    for top in range(0, matrix.shape[0], _BAND):  # a band of rows at a time stays in cache
+        rows = slice(top, top + _BAND)
+        total, carry = sums[rows], np.zeros(sums[rows].shape)
+        for i in range(depth):
+            use = has[i] if valid is None else valid[rows][:, at[i]] & has[i]
+            step = matrix[rows][:, at[i]] - carry
+            kept = total + step
+            lost = (kept - total) - step
+            total = np.where(use, kept, total)
+            carry = np.where(use, lost, carry)
+        sums[rows] = total
+    return sums
 
 
 def long_frame(

@@ -5,9 +5,15 @@ Pure and deterministic: no clock, no I/O, outputs sorted on full keys, so the sa
 byte-identical tables whatever their row order.
 """
 
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import Any, TypeVar, cast
 
+import numpy as np
 import polars as pl
 
 from risk_monitor.alerts import owned_alert_events
@@ -31,8 +37,10 @@ from risk_monitor.point_in_time import evaluation_grid
 from risk_monitor.rule_blocks import RuleBlocks, SignalBlock, level_blocks
 from risk_monitor.rules import RULES, RuleInputs
 from risk_monitor.schemas import ALERTS, API_STATUS, EXCHANGE_ORDERS, SETTLEMENTS
-from risk_monitor.signal_rows import RuleRows, signals_table
+from risk_monitor.signal_rows import RuleRows, rows_per_time, signals
 from risk_monitor.telemetry import monitor_telemetry
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,25 +61,67 @@ def _signals_and_alerts(
     levelled frame is dropped once its alerts and rows are read off it, so no frame of every
     rule's levelled rows ever exists: it was the replay's peak memory."""
     times = grid_times(inputs.grid)
-    parts: list[RuleBlocks | RuleRows] = []
-    alerts = []
-    for name, rule_limits in limits.rules.configured():
-        signal = RULES[name](inputs, rule_limits)
-        levelled = level_blocks(name, signal, rule_limits, times)
-        if levelled is None:
-            if isinstance(signal, SignalBlock):
-                signal = signal.frame(inputs.grid)
-            frame = apply_levels(signal, name, rule_limits).cast(LEVELLED)
-            alerts.append(owned_alert_events(frame))
-            parts.append(RuleRows.encode(name, frame))
-        else:
-            parts.append(levelled[0])
-            alerts.append(levelled[1])
-        del signal, levelled
+    levelled = _from_both_ends(
+        [
+            partial(_levelled, inputs, name, rule_limits, times)
+            for name, rule_limits in limits.rules.configured()
+        ]
+    )
+    parts = [part for part, _ in levelled]
+    alerts = [events for _, events in levelled]
     if not alerts:
         alerts.append(owned_alert_events(LEVELLED.to_frame()))
     events = pl.concat(alerts).sort("ts", "rule", "subject", "severity", "event")
     return parts, events
+
+
+def _levelled(
+    inputs: RuleInputs, name: str, rule_limits: Any, times: np.ndarray
+) -> tuple[RuleBlocks | RuleRows, pl.DataFrame]:
+    """One rule's levelled signal rows and its owned alert events."""
+    signal = RULES[name](inputs, rule_limits)
+    levelled = level_blocks(name, signal, rule_limits, times)
+    if levelled is not None:
+        return levelled
+    if isinstance(signal, SignalBlock):
+        signal = signal.frame(inputs.grid)
+    frame = apply_levels(signal, name, rule_limits).cast(LEVELLED)
+    return RuleRows.encode(name, frame), owned_alert_events(frame)
+
+
+def _from_both_ends(jobs: Sequence[Callable[[], T]]) -> list[T]:
+    """Each job's result, in order. Two threads run them: this one from the first job on, the
+    other from the last one back, so a view several rules share (the book) is computed while
+    the other thread runs rules that do not need it; numpy and Polars release the GIL for
+    their array work. Jobs must be independent. The exception of the first job (in order) that
+    raised is raised, as if the jobs had run one after another."""
+    results: list[T | None] = [None] * len(jobs)
+    errors: dict[int, BaseException] = {}
+    lock = threading.Lock()
+    ends = [0, len(jobs)]  # the next job from the front, one past the next from the back
+
+    def run(front: bool) -> None:
+        while True:
+            with lock:
+                if ends[0] >= ends[1]:
+                    return
+                if front:
+                    job, ends[0] = ends[0], ends[0] + 1
+                else:
+                    ends[1] -= 1
+                    job = ends[1]
+            try:
+                results[job] = jobs[job]()
+            except BaseException as error:  # re-raised below, in job order
+                errors[job] = error
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        back = pool.submit(run, False)
+        run(True)
+        back.result()
+    if errors:
+        raise errors[min(errors)]
+    return cast(list[T], results)
 
 
 def _inputs(
@@ -129,11 +179,16 @@ def evaluate(
     # the rules' shared intermediates (prices and account worth on the grid) go before the
     # signals' strings are written: together they were the replay's peak memory
     del inputs
-    table = signals_table(parts, grid)
-    del parts
-    return MonitorOutput(
-        signals=table.signals,
-        alerts=owned_alerts.select(ALERTS.names()).rechunk(),
-        compliance_status=compliance_status(owned_alerts, limits.mandate_scope(), grid["ts"][0]),
-        monitor_telemetry=monitor_telemetry(grid, sources, table.rows_per_time),
-    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the telemetry is written while the signals are: each is mostly Polars' work
+        telemetry = pool.submit(monitor_telemetry, grid, sources, rows_per_time(parts, grid))
+        table = signals(parts, grid)
+        del parts
+        return MonitorOutput(
+            signals=table,
+            alerts=owned_alerts.select(ALERTS.names()).rechunk(),
+            compliance_status=compliance_status(
+                owned_alerts, limits.mandate_scope(), grid["ts"][0]
+            ),
+            monitor_telemetry=telemetry.result(),
+        )

@@ -61,12 +61,23 @@ def published_steps(
 ) -> tuple[np.ndarray, np.ndarray]:
     """`publications` of one key's rows as arrays: (available_at ascending, value) of the rows
     worth using from the moment they were published, by the same choice."""
-    order = np.lexsort((values, ts, available_at))
-    available_at, ts, values = available_at[order], ts[order], values[order]
+    if not _lexsorted(available_at, ts, values):  # rows as an API publishes them already are
+        order = np.lexsort((values, ts, available_at))
+        available_at, ts, values = available_at[order], ts[order], values[order]
     newest_so_far = ts == np.maximum.accumulate(ts) if ts.size else ts == ts
     available_at, values = available_at[newest_so_far], values[newest_so_far]
     last_at_its_instant = np.append(available_at[1:] != available_at[:-1], True)
     return available_at[last_at_its_instant], values[last_at_its_instant]
+
+
+def _lexsorted(*keys: np.ndarray) -> bool:
+    """Whether rows are in ascending order of `keys`, the first deciding (the order
+    `np.lexsort` of the keys reversed gives, which leaves such rows where they are)."""
+    ascending = np.ones(max(keys[0].size - 1, 0), dtype=bool)
+    for key in reversed(keys):
+        before, after = key[:-1], key[1:]
+        ascending = (before < after) | ((before == after) & ascending)
+    return bool(ascending.all())
 
 
 def as_of(frame: pl.DataFrame, published: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:

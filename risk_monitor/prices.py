@@ -76,9 +76,23 @@ class UsdQuotes:
                 )
             )
 
+    @cached_property
+    def _on_grid(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        return {}
+
     def on_grid(self, times: np.ndarray, asset: str) -> tuple[np.ndarray, np.ndarray]:
         """`asset`'s USD price at each of `times` (µs, as `grid_times`) and whether it has one:
-        the direct quote if one is visible, else the inverse one."""
+        the direct quote if one is visible, else the inverse one. Read-only arrays: several
+        rules read the same asset on the same grid, which is priced once."""
+        cached = self._on_grid.get(asset)
+        if cached is not None and np.array_equal(cached[0], times):
+            return cached[1], cached[2]
+        price, priced = self._price_on_grid(times, asset)
+        price.flags.writeable = priced.flags.writeable = False
+        self._on_grid[asset] = (times.copy(), price, priced)
+        return price, priced
+
+    def _price_on_grid(self, times: np.ndarray, asset: str) -> tuple[np.ndarray, np.ndarray]:
         if asset == USD:
             return np.ones(times.size), np.ones(times.size, dtype=bool)
         at, inverse = self.published(f"{USD}/{asset}")

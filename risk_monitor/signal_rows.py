@@ -18,6 +18,7 @@ from risk_monitor.rule_blocks import STATES, RuleBlocks, grid_index
 from risk_monitor.schemas import SIGNALS
 
 FLOATS = ("value", "warning_level", "breach_level")
+_BAND = 1024  # rows of the signal matrices written at a time
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,25 +69,69 @@ class SignalTable:
     rows_per_time: dict[str, np.ndarray]
 
 
+def rows_per_time(
+    parts: Sequence[RuleBlocks | RuleRows], grid: pl.DataFrame
+) -> dict[str, np.ndarray]:
+    """Per rule, its signal rows at each grid time (as `signals_table` has them)."""
+    times = grid["ts"].dt.epoch("us").to_numpy()
+    counts = {}
+    for part in parts:
+        if isinstance(part, RuleBlocks):
+            counts[part.rule] = np.full(times.size, len(part.subjects))
+        else:
+            at = grid_index(times, part.rows["ts"].to_numpy())
+            counts[part.rule] = np.bincount(at[at >= 0], minlength=times.size)
+    return counts
+
+
 def signals_table(parts: Sequence[RuleBlocks | RuleRows], grid: pl.DataFrame) -> SignalTable:
     """SIGNALS of every rule's rows sorted on (ts, rule, subject), and per rule its row count
     at each grid time."""
+    return SignalTable(signals(parts, grid), rows_per_time(parts, grid))
+
+
+def signals(parts: Sequence[RuleBlocks | RuleRows], grid: pl.DataFrame) -> pl.DataFrame:
+    """SIGNALS of every rule's rows sorted on (ts, rule, subject)."""
     times = grid["ts"].dt.epoch("us").to_numpy()
     ranked = sorted(parts, key=lambda part: part.rule)
     combo_rule = [part.rule for part in ranked for _ in part.subjects]
     combo_subject = [subject for part in ranked for subject in part.subjects]
     blocks = [part for part in ranked if isinstance(part, RuleBlocks)]
     if len(blocks) == len(ranked):
-        counts = {part.rule: np.full(times.size, len(part.subjects)) for part in parts}
-        return SignalTable(_from_blocks(blocks, times, combo_rule, combo_subject), counts)
+        return _from_blocks(blocks, times, combo_rule, combo_subject)
     rows = [
         part if isinstance(part, RuleRows) else RuleRows.of_blocks(part, times) for part in parts
     ]
-    return _sorted(rows, times, combo_rule, combo_subject)
+    return _sorted(rows, combo_rule, combo_subject)
 
 
 def _names(names: Sequence[str], codes: np.ndarray) -> pl.Series:
     return pl.Series(names, dtype=pl.String).gather(pl.Series(codes, dtype=pl.UInt32))
+
+
+def _interleaved(blocks: Sequence[np.ndarray], times: int, dtype: type) -> np.ndarray:
+    """The blocks (time × its columns each) side by side, read row by row: cell (t, column)
+    of the time × every column matrix at t × columns + column."""
+    if not times or not blocks:
+        return np.zeros(times * sum(block.shape[1] for block in blocks), dtype=dtype)
+    if all(_constant_in_time(block) for block in blocks):
+        return np.tile(np.concatenate([block[0] for block in blocks]).astype(dtype), times)
+    # a block of a few columns copied into the matrix at once is a short copy per row: band by
+    # band of rows instead, so each band of the matrix is written while it is in cache
+    matrix = np.empty((times, sum(block.shape[1] for block in blocks)), dtype=dtype)
+    for top in range(0, times, _BAND):
+        start = 0
+        for block in blocks:
+            width = block.shape[1]
+            matrix[top : top + _BAND, start : start + width] = block[top : top + _BAND]
+            start += width
+    return matrix.reshape(-1)
+
+
+def _constant_in_time(block: np.ndarray) -> bool:
+    """Whether every row of `block` (time × column) is its first (a level, as a rule's
+    per-subject limit is)."""
+    return block.strides[0] == 0 or bool((block == block[:1]).all())
 
 
 def _from_blocks(
@@ -96,47 +141,40 @@ def _from_blocks(
     combo_subject: Sequence[str],
 ) -> pl.DataFrame:
     combos = len(combo_subject)
-    columns: dict[str, pl.Series] = {}
-    for name in (*FLOATS, "state"):
-        matrix = np.empty((times.size, combos), dtype=np.uint8 if name == "state" else np.float64)
-        start = 0
-        for part in ranked:
-            width = len(part.subjects)
-            matrix[:, start : start + width] = getattr(part, name)
-            start += width
-        columns[name] = pl.Series(name, matrix.reshape(-1))
-        del matrix
-    known = np.empty((times.size, combos), dtype=bool)
-    start = 0
-    for part in ranked:
-        known[:, start : start + len(part.subjects)] = part.value_known
-        start += len(part.subjects)
-    if not known.all():
-        mask = pl.Series(known.reshape(-1))
-        columns["value"] = pl.select(pl.when(mask).then(columns["value"])).to_series()
-    del known
-    which = np.tile(np.arange(combos, dtype=np.uint32), times.size)
-    return (
-        pl.DataFrame(
-            {
-                "ts": pl.Series(np.repeat(times, combos)),
-                "rule": _names(combo_rule, which),
-                "subject": _names(combo_subject, which),
-                **{name: columns[name] for name in FLOATS},
-                "state": _names(STATES, columns["state"].to_numpy()),
-            }
-        )
-        .with_columns(pl.col("ts").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"))
-        .cast(SIGNALS)
+
+    def column(name: str, dtype: type) -> np.ndarray:
+        return _interleaved([getattr(part, name) for part in ranked], times.size, dtype)
+
+    known = column("value_known", np.bool_)
+    value = pl.col("value")
+    codes = pl.DataFrame(
+        {
+            "ts": np.repeat(times, combos),
+            "combo": np.tile(np.arange(combos, dtype=np.uint32), times.size),
+            "value": column("value", np.float64),
+            **{name: column(name, np.float64) for name in FLOATS if name != "value"},
+            "state": column("state", np.uint8).astype(np.uint32),
+            "known": known,
+        }
     )
+    del known
+    # every string column is a gather from a few names: one select computes them in parallel
+    return codes.select(
+        pl.col("ts").cast(pl.Datetime("us", "UTC")),
+        rule=pl.lit(pl.Series(combo_rule, dtype=pl.String)).gather("combo"),
+        subject=pl.lit(pl.Series(combo_subject, dtype=pl.String)).gather("combo"),
+        value=value if codes["known"].all() else pl.when("known").then(value),
+        warning_level="warning_level",
+        breach_level="breach_level",
+        state=pl.lit(pl.Series(STATES, dtype=pl.String)).gather("state"),
+    ).cast(SIGNALS)
 
 
 def _sorted(
     parts: Sequence[RuleRows],
-    times: np.ndarray,
     combo_rule: Sequence[str],
     combo_subject: Sequence[str],
-) -> SignalTable:
+) -> pl.DataFrame:
     """Every row sorted on the full key: rows off the grid, missing or repeated."""
     offsets, start = {}, 0
     for part in sorted(parts, key=lambda part: part.rule):
@@ -146,14 +184,8 @@ def _sorted(
     rows = pl.concat(
         [part.rows.with_columns(combo=pl.col("subject") + offsets[part.rule]) for part in parts]
     )
-    at = grid_index(times, rows["ts"].to_numpy())
-    counts, start = {}, 0
-    for part in parts:
-        on_grid = at[start : start + part.rows.height]
-        counts[part.rule] = np.bincount(on_grid[on_grid >= 0], minlength=times.size)
-        start += part.rows.height
     if not rows.height:
-        return SignalTable(SIGNALS.to_frame(), counts)
+        return SIGNALS.to_frame()
     order = pl.Series(
         rows.select(pl.arg_sort_by("ts", "combo", maintain_order=True)).to_series().to_numpy()
     )
@@ -167,4 +199,4 @@ def _sorted(
             "state": pl.Series(STATES, dtype=pl.String).gather(rows["state"].gather(order)),
         }
     ).with_columns(pl.col("ts").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"))
-    return SignalTable(signals.cast(SIGNALS), counts)
+    return signals.cast(SIGNALS)

@@ -51,16 +51,30 @@ def monitor_telemetry(
     times, count = grid.height, len(gauges)
     if not count:
         return MONITOR_TELEMETRY.to_frame()
-    which = pl.Series(np.tile(np.arange(count, dtype=np.uint32), times))
-    at = np.repeat(np.arange(times, dtype=np.int64), count)
-    values = pl.concat([series.alias("value") for *_, series in gauges])
-    return pl.DataFrame(
+    # the gauges side by side (time × gauge), read row by row
+    values = np.empty((times, count))
+    known = np.empty((times, count), dtype=bool)
+    for i, (*_, series) in enumerate(gauges):
+        values[:, i] = series.fill_null(0.0).to_numpy()
+        known[:, i] = series.is_not_null().to_numpy()
+    codes = pl.DataFrame(
         {
-            "ts": grid["ts"].gather(at),
-            **{
-                column: pl.Series([gauge[i] for gauge in gauges], dtype=pl.String).gather(which)
-                for i, column in enumerate(("component", "name", "metric"))
-            },
-            "value": values.gather(which.cast(pl.Int64) * times + at),
+            "ts": np.repeat(grid_times(grid), count),
+            "gauge": np.tile(np.arange(count, dtype=np.uint32), times),
+            "value": values.reshape(-1),
+            "known": known.reshape(-1),
         }
+    )
+    del values, known
+    value = pl.col("value")
+    # the names are gathers from a few strings: one select computes them in parallel
+    return codes.select(
+        pl.col("ts").cast(pl.Datetime("us", "UTC")),
+        **{
+            column: pl.lit(pl.Series([gauge[i] for gauge in gauges], dtype=pl.String)).gather(
+                "gauge"
+            )
+            for i, column in enumerate(("component", "name", "metric"))
+        },
+        value=value if codes["known"].all() else pl.when("known").then(value),
     ).cast(MONITOR_TELEMETRY)

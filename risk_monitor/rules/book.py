@@ -7,14 +7,13 @@ asset. A holding is (account_id, asset), its venues added up; holdings are order
 appear among the sorted balance keys, and accounts as they first appear among the holdings.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import polars as pl
 
-from risk_monitor.dense import compensated_sum, grid_times, step_on_grid
+from risk_monitor.dense import grid_times, grouped_compensated_sum, step_on_grid
 from risk_monitor.point_in_time import published_steps
 from risk_monitor.prices import UsdQuotes
 from risk_monitor.rule_blocks import SignalBlock
@@ -73,24 +72,29 @@ class Book:
     def value(cls, balances: Balances, quotes: UsdQuotes, grid: pl.DataFrame) -> "Book":
         times = grid_times(grid)
         holdings = balances.keys.select("account_id", "asset").unique(maintain_order=True)
-        prices = {
-            asset: quotes.on_grid(times, asset) for asset in holdings["asset"].unique().sort()
-        }
-        shape = (times.size, holdings.height)
-        worth, visible = np.zeros(shape), np.zeros(shape, dtype=bool)
-        priced = np.ones(shape, dtype=bool)
-        for h, (account, asset) in enumerate(holdings.iter_rows()):
-            price, quoted = prices[asset]
-            terms, known = [], []
-            for k in balances.columns_of(account_id=account, asset=asset):
-                balance, seen = balances.balance[:, k], balances.seen[:, k]
-                zero = balance == 0
-                # nothing held needs no price; the product is 0 exactly, as a partial sum is not
-                terms.append(np.where(zero, 0.0, balance * price))
-                known.append(seen & (zero | quoted))
-                visible[:, h] |= seen
-                priced[:, h] &= ~seen | known[-1]
-            worth[:, h] = compensated_sum(terms, known)
+        # each holding's balance keys, in key order
+        index = {holding: h for h, holding in enumerate(holdings.iter_rows())}
+        venues: list[list[int]] = [[] for _ in index]
+        key_assets = []
+        for k, (account, _, asset) in enumerate(balances.keys.iter_rows()):
+            venues[index[(account, asset)]].append(k)
+            key_assets.append(asset)
+        assets = sorted(set(key_assets))
+        quoted = [quotes.on_grid(times, asset) for asset in assets]
+        column = np.array([assets.index(asset) for asset in key_assets], dtype=np.intp)
+        shape = (times.size, len(assets))
+        price = (np.column_stack([p for p, _ in quoted]) if quoted else np.zeros(shape))[:, column]
+        has_price = (
+            np.column_stack([q for _, q in quoted]) if quoted else np.zeros(shape, dtype=bool)
+        )[:, column]
+        balance, seen = balances.balance, balances.seen
+        zero = balance == 0
+        # nothing held needs no price; the product is 0 exactly, as a partial sum is not
+        terms = np.where(zero, 0.0, balance * price)
+        known = seen & (zero | has_price)
+        worth = grouped_compensated_sum(terms, venues, known)
+        visible = _any(seen, venues)
+        priced = ~_any(seen & ~known, venues)
         return cls(grid, holdings, worth, visible, priced)
 
     @cached_property
@@ -101,37 +105,29 @@ class Book:
             columns.setdefault(account, []).append(h)
         return list(columns.items())
 
+    @cached_property
+    def _groups(self) -> list[list[int]]:
+        return [holdings for _, holdings in self.accounts]
+
     def per_account(self, values: np.ndarray) -> np.ndarray:
         """Σ over each account's holdings of `values` (time × holding), time × account."""
-        return self._by_account(lambda hs: compensated_sum([values[:, h] for h in hs]))
+        return grouped_compensated_sum(values, self._groups)
 
     def largest(self, values: np.ndarray, among: np.ndarray) -> np.ndarray:
         """Max over each account's holdings `among` (a bool per holding) of `values` (time ×
         holding), time × account; 0 for an account with none of them."""
-        times = self.grid.height
-        return self._by_account(
-            lambda hs: (
-                values[:, [h for h in hs if among[h]]].max(axis=1)
-                if among[hs].any()
-                else np.zeros(times)
-            )
-        )
+        chosen = [[h for h in hs if among[h]] for hs in self._groups]
+        largest = np.zeros((self.grid.height, len(chosen)))
+        for a, hs in enumerate(chosen):
+            if hs:
+                largest[:, a] = values[:, hs].max(axis=1)
+        return largest
 
     def known(self, priced: np.ndarray | None = None) -> np.ndarray:
         """time × account: some balance of the account is visible and every one visible is
         priced (`priced` instead of the book's own, if given): its totals mean something."""
         priced = self.priced if priced is None else priced
-        visible = self.visible
-        return self._by_account(
-            lambda hs: np.asarray(visible[:, hs].any(axis=1) & priced[:, hs].all(axis=1)), bool
-        )
-
-    def _by_account(
-        self, column: Callable[[list[int]], np.ndarray], dtype: type = np.float64
-    ) -> np.ndarray:
-        if not self.accounts:
-            return np.zeros((self.grid.height, 0), dtype=dtype)
-        return np.column_stack([column(hs) for _, hs in self.accounts])
+        return np.asarray(_any(self.visible, self._groups) & ~_any(~priced, self._groups))
 
     def account_signal(
         self, value: np.ndarray, known: np.ndarray, armed: np.ndarray | None = None
@@ -141,3 +137,12 @@ class Book:
         accounts = tuple(account for account, _ in self.accounts)
         armed = np.ones(value.shape, dtype=bool) if armed is None else armed
         return SignalBlock(accounts, accounts, value, known, armed)
+
+
+def _any(matrix: np.ndarray, groups: list[list[int]]) -> np.ndarray:
+    """time × group: whether any of the group's columns of `matrix` (bool) holds."""
+    out = np.zeros((matrix.shape[0], len(groups)), dtype=bool)
+    for g, columns in enumerate(groups):
+        if columns:
+            out[:, g] = matrix[:, columns].any(axis=1)
+    return out
