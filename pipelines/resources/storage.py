@@ -1,6 +1,7 @@
 """Storage as the assets see it: read a table's partition, or check and write one."""
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import polars as pl
@@ -24,6 +25,9 @@ def asset_key(table: str) -> AssetKey:
     return AssetKey(table.split("."))
 
 
+STORE_THREADS = 2
+
+
 class Storage(ConfigurableResource):  # type: ignore[type-arg]
     lake: Lake
 
@@ -44,8 +48,7 @@ class Storage(ConfigurableResource):  # type: ignore[type-arg]
         over it) never hold a table that broke its own contract. `pending_check` is a check
         still running elsewhere: the table is written aside meanwhile, and published once it
         has passed."""
-        contract = CONTRACTS[table]
-        parts = check_table(frame, contract)
+        parts = check_table(frame, CONTRACTS[table])
         checks = [*parts, *extra_checks]
         _refuse_failed(table, scenario_id, checks)
 
@@ -54,7 +57,41 @@ class Storage(ConfigurableResource):  # type: ignore[type-arg]
                 checks.append(pending_check())
                 _refuse_failed(table, scenario_id, checks)
 
-        path = self.lake.write(contract.schema, contract.table, scenario_id, frame, finish_checks)
+        return self._write(table, scenario_id, frame, parts, checks, metadata, finish_checks)
+
+    def store_many(
+        self, scenario_id: str, frames: Mapping[str, pl.DataFrame]
+    ) -> list[MaterializeResult]:  # type: ignore[type-arg]
+        """Several tables of one asset, in order: every contract is checked before any table is
+        written, so a step refused for one writes none; then they are written two at a time
+        (Polars' writer and hashlib let go of the interpreter)."""
+        tables = list(frames)
+        with ThreadPoolExecutor(STORE_THREADS) as pool:
+            checked = list(pool.map(lambda t: check_table(frames[t], CONTRACTS[t]), tables))
+            for table, parts in zip(tables, checked, strict=True):
+                _refuse_failed(table, scenario_id, parts)
+            return list(
+                pool.map(
+                    lambda t, parts: self._write(t, scenario_id, frames[t], parts, parts),
+                    tables,
+                    checked,
+                )
+            )
+
+    def _write(
+        self,
+        table: str,
+        scenario_id: str,
+        frame: pl.DataFrame,
+        parts: list[CheckOutcome],
+        checks: list[CheckOutcome],
+        metadata: Mapping[str, Any] | None = None,
+        before_publish: Callable[[], None] = lambda: None,
+    ) -> MaterializeResult:  # type: ignore[type-arg]
+        """The table written; its check results are the contract (`parts`, as one check) and
+        what `checks` holds beyond them once it is published."""
+        contract = CONTRACTS[table]
+        path = self.lake.write(contract.schema, contract.table, scenario_id, frame, before_publish)
         outcomes = [contract_outcome(parts), *checks[len(parts) :]]
         return MaterializeResult(
             asset_key=asset_key(table),

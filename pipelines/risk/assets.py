@@ -70,11 +70,14 @@ def risk_monitor(
         exchange_orders=storage.read("prod.exchange_orders", scenario_id),
         api_status=storage.read("prod.api_status", scenario_id),
     )
-    yield storage.store("risk.signals", scenario_id, output.signals)
-    yield storage.store("risk.alerts", scenario_id, output.alerts)
-    yield storage.store("risk.compliance_status", scenario_id, output.compliance_status)
-    yield storage.store(
-        "risk.monitor_telemetry", scenario_id, scraped(output.monitor_telemetry, TELEMETRY_SCRAPE)
+    yield from storage.store_many(
+        scenario_id,
+        {
+            "risk.signals": output.signals,
+            "risk.alerts": output.alerts,
+            "risk.compliance_status": output.compliance_status,
+            "risk.monitor_telemetry": scraped(output.monitor_telemetry, TELEMETRY_SCRAPE),
+        },
     )
 
 

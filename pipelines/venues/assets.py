@@ -171,5 +171,4 @@ def venues(
         ),
         **strategy_tables,
     }
-    for table, frame in tables.items():
-        yield storage.store(table, scenario.id, frame)
+    yield from storage.store_many(scenario.id, tables)

@@ -11,7 +11,7 @@ from dagster import Failure
 from pipelines.checks import CheckOutcome
 from pipelines.resources.lake import Lake
 from pipelines.resources.storage import Storage
-from simulators.schemas import MARKET_TICKS
+from simulators.schemas import MARKET_TICKS, REFERENCE_PRICES
 
 T0 = datetime(2021, 5, 1, tzinfo=UTC)
 PASSED = CheckOutcome("great_expectations", True, "3 expectations met")
@@ -68,3 +68,28 @@ def test_a_broken_contract_is_refused_before_the_pending_check_is_awaited(
 def _files(storage: Storage, scenario_id: str = "s1") -> list[str]:
     folder = storage.lake.path("prod", "market_ticks", scenario_id).parent
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_several_tables_are_stored_in_order(storage: Storage) -> None:
+    results = storage.store_many(
+        "s4", {"prod.market_ticks": _ticks(100.0), "audit.reference_prices": _reference()}
+    )
+    assert [r.asset_key.path for r in results if r.asset_key] == [
+        ["prod", "market_ticks"],
+        ["audit", "reference_prices"],
+    ]
+    assert storage.read("audit.reference_prices", "s4").equals(_reference())
+
+
+def test_one_refused_table_means_none_of_the_others_is_written(storage: Storage) -> None:
+    backwards = _ticks(100.0).reverse()
+    with pytest.raises(Failure, match="prod.market_ticks for scenario 's5'.*time_ordered"):
+        storage.store_many(
+            "s5", {"audit.reference_prices": _reference(), "prod.market_ticks": backwards}
+        )
+    assert not storage.lake.path("audit", "reference_prices", "s5").exists()
+    assert _files(storage, "s5") == []
+
+
+def _reference() -> pl.DataFrame:
+    return _ticks(100.0).select("ts", "pair", "price", price_clean="price").cast(REFERENCE_PRICES)
