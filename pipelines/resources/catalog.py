@@ -5,6 +5,7 @@ import shutil
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from dagster import ConfigurableResource
@@ -24,12 +25,58 @@ SCENARIO_ID = re.compile(r"[a-z0-9_]+", re.ASCII)
 def read_scenarios(path: Path, resolve: BaseResolver | None = None) -> list[ValidScenario]:
     """Validate one scenario file: itself, or every variant of its matrix. Its name must be
     `<id>.yaml` so an id always finds its file."""
-    scenarios = load_scenarios(_read_text(path), str(path), RULE_NAMES, resolve or _standalone)
-    family = family_of(scenarios[0].id)
-    if family != path.stem:
-        raise ScenarioError(str(path), [Problem("id", f"must match the file name {path.stem!r}")])
+    text, resolve = _read_text(path), resolve or _standalone
+    scenarios = _PARSED.recall(path, text, resolve)
+    if scenarios is None:
+        bases: list[Base] = []
+
+        def resolve_and_note(name: str, child_source: str) -> tuple[str, str]:
+            bases.append(Base(name, child_source, resolve(name, child_source)))
+            return bases[-1].resolved
+
+        scenarios = load_scenarios(text, str(path), RULE_NAMES, resolve_and_note)
+        family = family_of(scenarios[0].id)
+        if family != path.stem:
+            problem = Problem("id", f"must match the file name {path.stem!r}")
+            raise ScenarioError(str(path), [problem])
+        _PARSED.keep(path, text, bases, scenarios)
     _check_limits(scenarios, path)
-    return scenarios
+    return list(scenarios)
+
+
+class Base(NamedTuple):
+    """A base an `extends:` named, as it was resolved: its text and where it came from."""
+
+    name: str
+    child_source: str
+    resolved: tuple[str, str]
+
+
+class _ParsedFiles:
+    """Scenario files already validated in this process: every stage of a replay loads its
+    scenario, and the YAML parser is pure Python. A file is parsed again when its text, or the
+    text or place of any base it extends, is not what it was."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[str, list[Base], list[ValidScenario]]] = {}
+
+    def recall(self, path: Path, text: str, resolve: BaseResolver) -> list[ValidScenario] | None:
+        kept = self._files.get(path)
+        if kept is None or kept[0] != text:
+            return None
+        try:
+            unchanged = all(resolve(b.name, b.child_source) == b.resolved for b in kept[1])
+        except (KeyError, ScenarioError):  # a base gone: parse again, and say so
+            return None
+        return kept[2] if unchanged else None
+
+    def keep(
+        self, path: Path, text: str, bases: list[Base], scenarios: list[ValidScenario]
+    ) -> None:
+        self._files[path] = (text, bases, scenarios)
+
+
+_PARSED = _ParsedFiles()
 
 
 def _check_limits(scenarios: list[ValidScenario], path: Path) -> None:

@@ -1,5 +1,6 @@
 """The risk monitor's limits files: named files under risk_monitor/limits, or inline mappings."""
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,4 +23,11 @@ class LimitsLibrary(ConfigurableResource):  # type: ignore[type-arg]
                 f"{scenario_source}: limits: no limits file {reference!r} in {self.limits_dir} "
                 f"(known: {known})"
             )
-        return parse_limits(path.read_text(encoding="utf-8"), str(path))
+        return _parsed(path.read_text(encoding="utf-8"), str(path))
+
+
+# Every stage of a replay loads its scenario's limits, and the YAML parser is pure Python: a
+# file's text parsed once per process. A failure is not kept, so it is raised every time.
+@lru_cache(maxsize=64)
+def _parsed(text: str, source: str) -> Limits:
+    return parse_limits(text, source)
