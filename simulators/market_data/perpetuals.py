@@ -48,9 +48,12 @@ def _ou(micros: np.ndarray, basis: NormalBasis, seed: int, label: str) -> np.nda
     rate = np.log(2.0) / basis.half_life.total_seconds()
     keep = np.exp(-rate * steps)
     noise = basis.spread * np.sqrt(1.0 - keep**2) * rng.standard_normal(micros.size)
-    values = np.empty(micros.size)
-    level = basis.mean
-    for i in range(micros.size):  # a recurrence: each value needs the previous one
-        level = basis.mean + (level - basis.mean) * keep[i] + noise[i]
-        values[i] = level
-    return values
+    # A recurrence, each value needing the previous one: on Python floats, the same IEEE
+    # operations as on NumPy's scalars at a fifth of the cost (36 h at 1 s is 130 k steps).
+    mean = float(basis.mean)
+    level = mean
+    values = []
+    for kept, shock in zip(keep.tolist(), noise.tolist(), strict=True):
+        level = mean + (level - mean) * kept + shock
+        values.append(level)
+    return np.array(values, dtype=np.float64)
