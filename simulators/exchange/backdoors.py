@@ -78,6 +78,10 @@ class Backdoors:
     def __init__(self, windows: Sequence[ChaosWindow]) -> None:
         self.all = tuple(sorted((_backdoor(w) for w in windows), key=_order))
         self._by_kind = {kind: tuple(b for b in self.all if b.kind == kind) for kind in KINDS}
+        # asked per order, and most runs have neither: `down` and `reject_fraction` are then
+        # False and 0 at every moment
+        self.any_downtime = bool(self._by_kind[DOWNTIME])
+        self.any_rejects = bool(self._by_kind[ORDER_REJECTS])
 
     def _of(self, kind: str) -> tuple[Backdoor, ...]:
         return self._by_kind[kind]

@@ -17,32 +17,34 @@ class BookHistory:
         self._start = start_us
         self._every = every_us
         self._depth = depth
-        self._changed: dict[str, int] = {}  # pair -> time of its last change not yet recorded
+        # pair -> time of its last change not yet recorded; public, since the engine tests it
+        # every step before calling `before` (most steps, no change waits)
+        self.unrecorded: dict[str, int] = {}
         self._version = 0
 
     def changed(self, pair: str, moment_us: int) -> None:
-        self._changed[pair] = moment_us
+        self.unrecorded[pair] = moment_us
 
     def before(self, moment_us: int, books: dict[str, ClientBook]) -> None:
         """Called before anything happens at `moment_us`: record each changed book that a sample
         time in [its change, moment_us) will need."""
-        if not self._changed:  # most calls: no book changed since the last record
+        if not self.unrecorded:  # most calls: no book changed since the last record
             return
-        for pair in sorted(self._changed):
-            changed_at = self._changed[pair]
+        for pair in sorted(self.unrecorded):
+            changed_at = self.unrecorded[pair]
             if self._samples_to(moment_us - 1) > self._samples_to(changed_at - 1):
                 self._record(pair, changed_at, books[pair])
 
     def finish(self, books: dict[str, ClientBook]) -> None:
-        for pair in sorted(self._changed):
-            self._record(pair, self._changed[pair], books[pair])
+        for pair in sorted(self.unrecorded):
+            self._record(pair, self.unrecorded[pair], books[pair])
 
     def _samples_to(self, moment_us: int) -> int:
         """How many sample times are at or before `moment_us`."""
         return max((moment_us - self._start) // self._every + 1, 0)
 
     def _record(self, pair: str, changed_at: int, book: ClientBook) -> None:
-        del self._changed[pair]
+        del self.unrecorded[pair]
         self._version += 1
         self._records.book_versions.append((changed_at, pair, self._version))
         for side, book_side in ((BUY, "bid"), (SELL, "ask")):

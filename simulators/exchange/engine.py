@@ -12,6 +12,7 @@ orders that reach it trade.
 
 import math
 from array import array
+from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import datetime
 from heapq import heappop, heappush
@@ -20,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from simulators.exchange.backdoors import LATENCY_SPIKE, Backdoors
-from simulators.exchange.book import BUY, SELL, side_taken
+from simulators.exchange.book import ASK, BID, BUY, SELL, side_taken
 from simulators.exchange.book_history import BookHistory
 from simulators.exchange.client_book import ClientBook
 from simulators.exchange.config import ExchangeConfig
@@ -64,6 +65,7 @@ from simulators.seeding import stream
 from simulators.time_grid import duration_us, to_us
 
 Pending = tuple[int, int, OrderRequest, float]  # arrival_us, sequence, request, reject draw
+_TAKEN = {BUY: ASK, SELL: BID}  # `side_taken` as a lookup, for the per-order paths
 
 
 class Exchange:
@@ -96,7 +98,15 @@ class Exchange:
         self.liquidity = SyntheticLiquidity(self.markets, self.config.levels)
         self.settlement = Settlement(self.markets, self.ledger, self.records, self.config)
         self._scalars = {pair: market.scalars for pair, market in self.markets.items()}
-        self._cursors = {pair: _Cursor(ticks.ts) for pair, ticks in self._scalars.items()}
+        self._spend_assets = {
+            (pair, side): market.quote if side == BUY else market.base
+            for pair, market in self.markets.items()
+            for side in (BUY, SELL)
+        }
+        self._cursors = {
+            pair: _Cursor(ticks.ts, ticks.reference, self.impact[pair])
+            for pair, ticks in self._scalars.items()
+        }
         self._last_scale = ("", -1, 1.0)  # pair, moment, latency scale
         self.book_history = BookHistory(
             self.records,
@@ -137,9 +147,11 @@ class Exchange:
     def advance_us(self, now_us: int) -> None:
         if now_us < self.clock_us:
             raise ValueError(f"time runs forward only: {now_us} is before {self.clock_us}")
-        if self.watch.idle and (not self._pending or self._pending[0][0] > now_us):
+        pending = self._pending
+        if (not pending or pending[0][0] > now_us) and self.watch.idle:
             # the usual step: nothing arrives and nothing rests, so nothing can trade
-            self.book_history.before(now_us + 1, self._books)
+            if self.book_history.unrecorded:  # most steps: no book changed since the last
+                self.book_history.before(now_us + 1, self._books)
             self.clock_us = now_us
             return
         while True:
@@ -174,9 +186,17 @@ class Exchange:
 
     def mid(self, pair: str, moment_us: int) -> float:
         """The venue mid in force at `moment_us`: the reference at the tick, with impact."""
-        k = self._tick(pair, moment_us)
-        ticks = self._scalars[pair]
-        return ticks.reference[k] * math.exp(self.impact[pair].before(ticks.ts[k]))
+        cursor = self._cursors[pair]
+        # the same tick as last asked (most calls), else the cursor moves
+        k = cursor.k if cursor.low <= moment_us < cursor.high else self._seek(cursor, moment_us)
+        # The mid at a tick is a function of the tick and the pair's impact pushes alone:
+        # remembered until either changes, since a second's decisions and orders ask alike.
+        impact = cursor.impact
+        if k == cursor.mid_k and impact.pushes == cursor.mid_pushes:
+            return cursor.mid
+        mid = cursor.reference[k] * math.exp(impact.before(cursor.ts[k]))
+        cursor.mid, cursor.mid_k, cursor.mid_pushes = mid, k, impact.pushes
+        return mid
 
     def _tick(self, pair: str, moment_us: int) -> int:
         """`MarketPath.index`, remembered with the span of moments it answers for: one moment
@@ -185,11 +205,16 @@ class Exchange:
         cursor = self._cursors[pair]
         if cursor.low <= moment_us < cursor.high:
             return cursor.k
+        return self._seek(cursor, moment_us)
+
+    @staticmethod
+    def _seek(cursor: "_Cursor", moment_us: int) -> int:
+        """Move `cursor` to the tick of `moment_us`, outside its span."""
         ts, k, last = cursor.ts, cursor.k, cursor.last
         if cursor.high <= moment_us and k < last and (k + 1 == last or moment_us < ts[k + 2]):
             k += 1
         else:
-            k = self.markets[pair].index(moment_us)
+            k = max(bisect_right(ts, moment_us) - 1, 0)  # `MarketPath.index`
         # the first tick also answers for earlier moments, the last for every later one
         cursor.low = ts[k] if k > 0 else -math.inf
         cursor.high = ts[k + 1] if k < last else math.inf
@@ -223,9 +248,10 @@ class Exchange:
     # -- arrivals -------------------------------------------------------------------------------
 
     def _arrive(self, request: OrderRequest, moment: int, draw: float) -> None:
-        if self.backdoors.down(moment):
+        backdoors = self.backdoors
+        if backdoors.any_downtime and backdoors.down(moment):
             self._reject(moment, request, EXCHANGE_UNAVAILABLE)
-        elif draw < self.backdoors.reject_fraction(moment):
+        elif backdoors.any_rejects and draw < backdoors.reject_fraction(moment):
             self._reject(moment, request, EXCHANGE_REJECT)
         elif request.action == CANCEL:
             self._cancel(moment, request)
@@ -243,7 +269,7 @@ class Exchange:
         book = self._books[pair]
         opposite = SELL if side == BUY else BUY
         k = self._tick(pair, moment)
-        synthetic = self.liquidity.levels(pair, k, self.mid(pair, moment), side_taken(side))
+        synthetic = self.liquidity.levels(pair, k, self.mid(pair, moment), _TAKEN[side])
         if request.order_type == LIMIT:
             assert request.limit_price is not None
             limit: float | None = request.limit_price
@@ -264,7 +290,8 @@ class Exchange:
             notional = sum([e.price * e.qty for e in plan])
             needed = self.settlement.funds_needed_for_market(side, request.qty, notional)
         order = Order(request, self._sequence)
-        if self.ledger.available(request.account_id, self.settlement.spend_asset(order)) < needed:
+        # `Settlement.spend_asset`, looked up: asked once per order
+        if self.ledger.available(request.account_id, self._spend_assets[pair, side]) < needed:
             self._reject(moment, request, INSUFFICIENT_BALANCE)
             return
         self._sequence += 1
@@ -276,21 +303,24 @@ class Exchange:
 
     def _take(self, moment: int, k: int, order: Order, plan: list[Execution]) -> None:
         pair = order.request.pair
-        self.liquidity.consume(pair, k, side_taken(order.side), plan)
+        self.liquidity.consume(pair, k, _TAKEN[order.request.side], plan)
+        from_market = 0.0
+        with_market = self.settlement.with_market
         for execution in plan:
             maker = execution.maker
             if maker is None:
-                self.settlement.with_market(moment, order, execution.price, execution.qty, TAKER)
+                with_market(moment, order, execution.price, execution.qty, TAKER)
+                # summed in plan order, as `sum` over the market's executions adds them
+                from_market += execution.qty
             else:
                 self.settlement.between_clients(
                     moment, order, maker, execution.price, execution.qty
                 )
                 self._report_fill(moment, maker)
-        from_market = sum([e.qty for e in plan if e.maker is None])
         if from_market > 0:
-            ticks = self.markets[pair].scalars
+            ticks = self._scalars[pair]
             move = self.config.impact_coef * ticks.level_step[k] * from_market / ticks.top_qty[k]
-            self.impact[pair].push(moment, move if order.side == BUY else -move)
+            self.impact[pair].push(moment, move if order.request.side == BUY else -move)
             self.watch.changed(pair)
 
     def _finish_taker(self, moment: int, order: Order) -> None:
@@ -333,8 +363,9 @@ class Exchange:
             self._close(order)
 
     def _close(self, order: Order) -> None:
-        self.settlement.release(order)
-        self._live.pop(order.order_id, None)
+        if order.held > 0:  # only resting orders hold funds
+            self.settlement.release(order)
+        self._live.pop(order.request.order_id, None)
 
     # -- records --------------------------------------------------------------------------------
 
@@ -362,6 +393,7 @@ class Exchange:
         self, moment: int, order: Order, action: str, status: str, reason: str | None = None
     ) -> None:
         request = order.request
+        filled = order.filled
         self.records.events.append(
             (
                 moment,
@@ -370,12 +402,16 @@ class Exchange:
                 request.pair,
                 action,
                 status,
-                order.filled,
-                order.avg_price,
+                filled,
+                order.notional / filled if filled > 0 else None,  # `avg_price`, written out
                 reason,
             )
         )
-        self.records.event_extras.append((self._latency_scale(request.pair, moment), False))
+        # an order's events share their pair and instant: `_latency_scale`'s memo, checked here
+        last_pair, last_moment, scale = self._last_scale
+        if moment != last_moment or request.pair != last_pair:
+            scale = self._latency_scale(request.pair, moment)
+        self.records.event_extras.append((scale, False))
 
     def _latency_scale(self, pair: str, moment: int) -> float:
         """Latency medians rise with the pair's recent volatility and with a latency spike."""
@@ -396,13 +432,30 @@ class Exchange:
 
 
 class _Cursor:
-    """A pair's tick last asked for, and the moments [low, high) it is the tick of."""
+    """A pair's tick last asked for, and the moments [low, high) it is the tick of; and the
+    mid last worked out, with the tick and impact pushes it was worked out at."""
 
-    __slots__ = ("high", "k", "last", "low", "ts")
+    __slots__ = (
+        "high",
+        "impact",
+        "k",
+        "last",
+        "low",
+        "mid",
+        "mid_k",
+        "mid_pushes",
+        "reference",
+        "ts",
+    )
 
-    def __init__(self, ts: "array[int]") -> None:
+    def __init__(self, ts: "array[int]", reference: "array[float]", impact: Impact) -> None:
         self.ts = ts
+        self.reference = reference
+        self.impact = impact
         self.last = len(ts) - 1
         self.low: float = 1.0  # empty: the first question searches
         self.high: float = 0.0
         self.k = -1
+        self.mid = math.nan
+        self.mid_k = -1
+        self.mid_pushes = -1

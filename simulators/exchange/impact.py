@@ -17,12 +17,17 @@ class Impact:
         self._rate = math.log(2.0) / half_life_us
         self._times: list[int] = []
         self._values: list[float] = []  # log impact just after each push, pushes included
+        self.pushes = 0  # how many so far: the engine memoises mids on it
 
     def push(self, moment_us: int, log_move: float) -> None:
-        if self._times and moment_us < self._times[-1]:
+        times = self._times
+        if times and moment_us < times[-1]:
             raise ValueError("impact pushes must come in time order")
-        self._times.append(moment_us)
-        self._values.append(self._decayed(len(self._times) - 2, moment_us) + log_move)
+        # `_decayed` of the latest push, written out: a push per strategy order
+        now = self._values[-1] * math.exp(-self._rate * (moment_us - times[-1])) if times else 0.0
+        times.append(moment_us)
+        self._values.append(now + log_move)
+        self.pushes += 1
 
     def before(self, moment_us: int) -> float:
         """Log impact at `moment_us` from every push strictly before it."""
@@ -55,7 +60,3 @@ class Impact:
         if index < 0:
             return 0.0
         return self._values[index] * math.exp(-self._rate * (moment_us - self._times[index]))
-
-    @property
-    def pushes(self) -> int:
-        return len(self._times)

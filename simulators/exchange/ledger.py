@@ -35,7 +35,8 @@ class Ledger:
         return [balance.get((account, asset), 0.0) for asset in assets]
 
     def available(self, account: str, asset: str) -> float:
-        return self.balance(account, asset) - self._held.get((account, asset), 0.0)
+        key = (account, asset)
+        return self._balance.get(key, 0.0) - self._held.get(key, 0.0)
 
     def hold(self, account: str, asset: str, amount: float) -> None:
         self._held[(account, asset)] += amount

@@ -31,6 +31,10 @@ class Settlement:
         self._config = config
         self._max_fee = max(config.maker_fee, config.taker_fee)
         self._assets = {pair: (m.base, m.quote) for pair, m in markets.items()}
+        # read per fill: plain attributes, not the config's properties
+        self._fees = {TAKER: config.taker_fee, MAKER: config.maker_fee}
+        self._market_account = config.market_account
+        self._fee_account = config.fee_account
 
     def funds_needed_for_limit(self, side: str, qty: float, limit: float) -> float:
         """A limit order must cover its worst case: the limit price plus the higher fee."""
@@ -47,18 +51,36 @@ class Settlement:
         self, moment: int, order: Order, price: float, qty: float, liquidity: str
     ) -> None:
         """`order` traded `qty` at `price` with the synthetic market."""
-        rate = self._config.taker_fee if liquidity == TAKER else self._config.maker_fee
-        fee = price * qty * rate
-        self._fill(moment, order, price, qty, fee, liquidity)
-        # `_exchange` and `_pay_fee` written out: nearly every order ends here, once
+        fee = price * qty * self._fees[liquidity]
         request = order.request
-        client, market = request.account_id, self._config.market_account
-        buyer, seller = (client, market) if request.side == BUY else (market, client)
         base, quote = self._assets[request.pair]
+        # `_fill`, `_exchange` and `_pay_fee` written out: nearly every order ends here, once
+        order.filled += qty
+        order.notional += price * qty
+        if order.held > 0:
+            self._release_held(order, qty)
+        order.fills += 1
+        self._records.fills.append(
+            (
+                moment,
+                f"{request.order_id}-{order.fills}",  # `Order.next_fill_id`
+                request.order_id,
+                request.account_id,
+                request.pair,
+                request.side,
+                price,
+                qty,
+                fee,
+                quote,
+                liquidity,
+            )
+        )
+        client, market = request.account_id, self._market_account
+        buyer, seller = (client, market) if request.side == BUY else (market, client)
         move = self._ledger.move
         move(moment, seller, buyer, base, qty)
         move(moment, buyer, seller, quote, qty * price)
-        move(moment, client, self._config.fee_account, quote, fee)
+        move(moment, client, self._fee_account, quote, fee)
 
     def between_clients(
         self, moment: int, taker: Order, maker: Order, price: float, qty: float
@@ -91,9 +113,7 @@ class Settlement:
         order.filled += qty
         order.notional += price * qty
         if order.held > 0:
-            release = min(order.held, qty * self._hold_per_unit(order))
-            order.held -= release
-            self._ledger.release(request.account_id, self.spend_asset(order), release)
+            self._release_held(order, qty)
         self._records.fills.append(
             (
                 moment,
@@ -109,6 +129,12 @@ class Settlement:
                 liquidity,
             )
         )
+
+    def _release_held(self, order: Order, qty: float) -> None:
+        """A fill of `qty` frees what the order held for it."""
+        release = min(order.held, qty * self._hold_per_unit(order))
+        order.held -= release
+        self._ledger.release(order.request.account_id, self.spend_asset(order), release)
 
     def _exchange(
         self, moment: int, pair: str, buyer: str, seller: str, qty: float, price: float

@@ -6,6 +6,7 @@ price by their impact, and the next decision reads that price: the market moves 
 and the strategies move the market. Scripted orders are sent alongside, in time order.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -77,20 +78,27 @@ def simulate_with_strategies(
     fills = exchange.records.fills
     desks_of = _by_account(desks)
     next_scripted = 0
+    # the next scripted order's time, read every step: infinite once all are sent
+    next_scripted_us = scripted[0].ts_us if scripted else math.inf
     fills_seen = 0
     for moment in sorted(due.keys() | reports):
-        while next_scripted < len(scripted) and scripted[next_scripted].ts_us <= moment:
+        while next_scripted_us <= moment:
             request = scripted[next_scripted]
             exchange.submit_request(request, request.ts_us)
             next_scripted += 1
+            next_scripted_us = (
+                scripted[next_scripted].ts_us if next_scripted < len(scripted) else math.inf
+            )
         exchange.advance_us(moment)
         mids = VenueMids(exchange, moment)
         if len(fills) != fills_seen:  # most steps fill nothing
             _observe(fills[fills_seen:], desks_of, mids)
             fills_seen = len(fills)
-        for desk in due.get(moment, ()):
-            for request in desk.decide(moment, mids, exchange):
-                exchange.submit_request(request, moment)
+        deciding = due.get(moment)
+        if deciding is not None:
+            for desk in deciding:
+                for request in desk.decide(moment, mids, exchange):
+                    exchange.submit_request(request, moment)
         if moment in reports:
             prices = [usd_price(asset, mids) or 0.0 for asset in assets]
             for desk in desks:

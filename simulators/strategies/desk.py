@@ -69,14 +69,16 @@ class Desk:
         intents = self.strategy.decide(moment, view)
         if not intents:  # most decisions
             return []
-        self.oms.start_decision()
+        oms = self.oms
+        oms.start_decision()
         requests = []
+        log = self.log.append
         for intent in intents:
-            blocked = self.oms.check(intent, view)
+            blocked = oms.check(intent, view)
             if blocked is None:
                 order_id = f"{self._id}-s{self._orders:07d}"
                 self._orders += 1
-                self.log.append(
+                log(
                     (
                         moment,
                         "submit",
@@ -89,10 +91,11 @@ class Desk:
                 )
                 requests.append(self._request(moment, intent, order_id))
             else:
-                reason = self._blocked_reason(blocked, intent.reason)
-                self.log.append(
-                    (moment, "blocked", None, intent.pair, intent.side, intent.qty, reason)
-                )
+                # the desk's worded reasons, looked up before calling to word one
+                reason = self._blocked_reasons.get((blocked, intent.reason))
+                if reason is None:
+                    reason = self._blocked_reason(blocked, intent.reason)
+                log((moment, "blocked", None, intent.pair, intent.side, intent.qty, reason))
         return requests
 
     def report(self, moment: int, prices: Sequence[float], ledger: Ledger) -> None:
@@ -124,17 +127,18 @@ class Desk:
         return AccountBalances(ledger, self._account, self.assets)
 
     def _request(self, moment: int, intent: OrderIntent, order_id: str) -> OrderRequest:
+        # positional: a named tuple is built twice as fast without keywords
         return OrderRequest(
-            ts_us=moment,
-            order_id=order_id,
-            account_id=self.spec.account,
-            pair=intent.pair,
-            action=NEW,
-            side=intent.side,
-            order_type=intent.order_type,
-            time_in_force=intent.time_in_force,
-            qty=intent.qty,
-            limit_price=intent.limit_price,
+            moment,  # ts_us
+            order_id,
+            self._account,
+            intent.pair,
+            NEW,  # action
+            intent.side,
+            intent.order_type,
+            intent.time_in_force,
+            intent.qty,
+            intent.limit_price,
         )
 
 

@@ -18,6 +18,7 @@ class Oms:
         self._sent: deque[int] = deque()
         self._pending_usd: dict[str, float] = {}
         self._rate_messages: dict[int, str] = {}
+        self._max_rate = params.max_orders_per_minute  # read per intent: a plain attribute
 
     def start_decision(self) -> None:
         self._pending_usd = {}
@@ -25,18 +26,23 @@ class Oms:
     def check(self, intent: OrderIntent, view: View) -> str | None:
         """Why `intent` may not be sent, or None; a passing intent counts as sent."""
         now = view.now_us
-        while self._sent and self._sent[0] <= now - MINUTE_US:
-            self._sent.popleft()
+        sent = self._sent
+        horizon = now - MINUTE_US
+        while sent and sent[0] <= horizon:
+            sent.popleft()
         if self.checked:
-            blocked = self._rate(intent) or self._position(intent, view)
+            # the rate first: a runaway or leaking strategy is blocked by it most seconds
+            blocked = self._rate() if len(sent) >= self._max_rate else None
+            if blocked is None:
+                blocked = self._position(intent, view)
             if blocked is not None:
                 return blocked
-        self._sent.append(now)
+        sent.append(now)
         return None
 
-    def _rate(self, intent: OrderIntent) -> str | None:
+    def _rate(self) -> str | None:
         sent = len(self._sent)
-        if sent < self.params.max_orders_per_minute:
+        if sent < self._max_rate:
             return None
         # a runaway strategy is blocked several times a second, with a few counts between them
         message = self._rate_messages.get(sent)

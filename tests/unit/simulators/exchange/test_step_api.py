@@ -2,6 +2,7 @@
 
 import pytest
 
+from simulators.time_grid import to_us
 from tests.unit.simulators.exchange.kit import (
     BTC_PRICE,
     PAIR,
@@ -36,3 +37,12 @@ def test_time_runs_forward_and_orders_go_at_their_own_time() -> None:
         venue.advance(START + 10 * SECOND)
     with pytest.raises(ValueError, match="ts"):
         venue.submit(order(25, "o"), START + 30 * SECOND)
+
+
+def test_a_mid_is_remembered_only_until_the_impact_moves() -> None:
+    # The engine remembers the mid per pair and tick: a later push must still show in it.
+    venue = exchange(flat())
+    later = to_us(START + 20 * SECOND)
+    assert venue.mid(PAIR, later) == BTC_PRICE
+    venue.impact[PAIR].push(to_us(START + 10 * SECOND), 0.001)
+    assert venue.mid(PAIR, later) > BTC_PRICE
