@@ -54,15 +54,23 @@ def series_period(frame: pl.DataFrame) -> int | None:
 
 
 def _periodic(level: Levels, period: int) -> tuple[Rows, Levels]:
-    by_series = np.ascontiguousarray(level.reshape(-1, period).T)  # one row per series
-    before = np.empty_like(by_series)
-    before[:, 0] = NO_LEVEL
-    before[:, 1:] = by_series[:, :-1]
-    _skip_gaps(by_series, before)
-    series, tick = np.nonzero(_changes(by_series, before))
-    rows = tick.astype(np.int64) * period + series
-    back = np.argsort(rows, kind="stable")
-    return rows[back], before[series, tick][back]
+    """Row i's series is row i - period's: its previous row is one tick back in the flat array,
+    so only the rows whose code differs from that row's can change level (a handful, and the
+    edges of no_data gaps); a row after a gap left the level its series had before the gap, the
+    `before` of the gap's first row, which is that series' previous such row."""
+    before = np.empty_like(level)
+    before[:period] = NO_LEVEL
+    before[period:] = level[:-period]
+    rows = np.flatnonzero(level != before)
+    now, was = level[rows], before[rows]
+    by_series = np.argsort(rows % period, kind="stable")  # each series' rows in time order
+    series = (rows % period)[by_series]
+    carried = np.full(len(rows), NO_LEVEL, dtype=np.int8)
+    same = series[1:] == series[:-1]
+    carried[by_series[1:][same]] = was[by_series[:-1][same]]
+    left = np.where(was == NO_LEVEL, carried, was)
+    changed = _changes(now, left)
+    return rows[changed].astype(np.int64), left[changed]
 
 
 def _sorted(series: NDArray[np.integer], level: Levels) -> tuple[Rows, Levels]:
@@ -84,25 +92,6 @@ def _changes(levels: Levels, before: Levels) -> NDArray[np.bool_]:
     moved = np.where(before == NO_LEVEL, levels != OK, levels != before)
     changes: NDArray[np.bool_] = (levels != NO_LEVEL) & moved
     return changes
-
-
-def _skip_gaps(by_series: Levels, before: Levels) -> None:
-    """After a run of NO_LEVEL positions, the level before is the one before the run: fixes
-    `before` (shifted by one within each series) at the few positions that follow a gap."""
-    ticks = by_series.shape[1]
-    flat, prior = by_series.ravel(), before.ravel()
-    gaps = np.flatnonzero(flat == NO_LEVEL)
-    if not len(gaps):
-        return
-    starts_run = np.ones(len(gaps), dtype=bool)
-    starts_run[1:] = np.diff(gaps) != 1
-    starts_run |= gaps % ticks == 0  # a run never spans two series
-    ends_run = np.ones(len(gaps), dtype=bool)
-    ends_run[:-1] = starts_run[1:]
-    first, after = gaps[starts_run], gaps[ends_run] + 1
-    carried = np.where(first % ticks == 0, NO_LEVEL, flat[np.maximum(first - 1, 0)])
-    inside = after % ticks != 0  # the series goes on after the run
-    prior[after[inside]] = carried[inside]
 
 
 def _series_code(frame: pl.DataFrame) -> NDArray[np.integer]:
