@@ -13,8 +13,8 @@ def test_the_periodic_search_agrees_with_the_sorted_one(seed: int) -> None:
     # long runs of one level, gaps (NO_LEVEL) among them, from the first tick or not
     runs = rng.integers(1, 12, size=period * ticks)
     codes = rng.choice(np.array([NO_LEVEL, 0, 0, 1, 2], dtype=np.int8), size=len(runs))
-    level = np.repeat(codes, runs)[: period * ticks].reshape(period, -1)
-    level = np.ascontiguousarray(level.T).ravel()  # tick-major: row i is series i % period
+    by_series = np.repeat(codes, runs)[: period * ticks].reshape(period, -1)
+    level = np.ascontiguousarray(by_series.T).ravel()  # tick-major: row i is series i % period
     series = (np.arange(len(level)) % period).astype(np.uint16)
     rows, before = _periodic(level, period)
     expected_rows, expected_before = _sorted(series, level)
