@@ -108,7 +108,8 @@ def _crash(injection: TypedInjection, truth: Truth) -> tuple[pl.DataFrame, tuple
 
 def _depeg(injection: TypedInjection, truth: Truth) -> tuple[pl.DataFrame, tuple[str, ...]]:
     prices = truth.reference_prices
-    return depeg_distance(injection, prices), (depeg_pair(injection, prices)[0],)
+    found = depeg_pair(injection, prices)  # reads every reference row: once
+    return depeg_distance(injection, prices, found), (found[0],)
 
 
 def _basis(injection: TypedInjection, truth: Truth) -> tuple[pl.DataFrame, tuple[str, ...]]:

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 LEVEL_RANK = {"ok": 0, "warning": 1, "breach": 2}
 NO_LEVEL = -1  # no_data (skipped), or no level before: "none"
 OK = LEVEL_RANK["ok"]
+KEYS = ("rule", "subject")
 
 Rows = NDArray[np.int64]
 Levels = NDArray[np.int8]
@@ -19,20 +20,25 @@ Levels = NDArray[np.int8]
 
 def level_codes(frame: pl.DataFrame) -> Levels:
     """Each row's state as its LEVEL_RANK, NO_LEVEL for no_data and anything else."""
-    # Comparing with three literals is a quarter of the cost of casting every string to an enum.
-    state, code = pl.col("state"), pl.lit(NO_LEVEL)
-    for level, rank in reversed(LEVEL_RANK.items()):
-        code = pl.when(state == level).then(rank).otherwise(code)
-    codes: Levels = frame.select(code.cast(pl.Int8)).to_series().to_numpy()
+    codes: Levels = frame.select(_level_code()).to_series().to_numpy()
     return codes
 
 
-def changed_levels(in_time: pl.DataFrame, level: Levels) -> tuple[Rows, Levels]:
+def changed_levels(in_time: pl.DataFrame) -> tuple[Rows, Levels]:
     """(row positions in ascending order, the level each of those rows left): the rows whose level
     differs from the previous row of the same rule × subject that has a level; a series' first
     level counts when it is not ok. `in_time` is sorted by ts."""
-    period = series_period(in_time)
-    if period is not None:
+    period = _first_tick(in_time)
+    if period is None:
+        return _sorted(_series_code(in_time), level_codes(in_time))
+    # the levels and the layout's check in one query: a sixth cheaper than two
+    checked = (
+        in_time.lazy()
+        .select(_level_code().alias("level"), *_repeats(period, in_time.height))
+        .collect()
+    )
+    level: Levels = checked.get_column("level").to_numpy()
+    if all(checked.row(0)[1:]):
         return _periodic(level, period)
     return _sorted(_series_code(in_time), level)
 
@@ -40,29 +46,59 @@ def changed_levels(in_time: pl.DataFrame, level: Levels) -> tuple[Rows, Levels]:
 def series_period(frame: pl.DataFrame) -> int | None:
     """The rows of one tick, when row i's series is exactly that of row i - period throughout and
     the first tick names each series once: then row i belongs to series i mod period."""
+    period = _first_tick(frame)
+    if period is None:
+        return None
+    repeats = frame.select(_repeats(period, frame.height)).row(0)
+    return period if all(repeats) else None
+
+
+def _level_code() -> pl.Expr:
+    # Comparing with three literals is a quarter of the cost of casting every string to an enum.
+    state, code = pl.col("state"), pl.lit(NO_LEVEL)
+    for level, rank in reversed(LEVEL_RANK.items()):
+        code = pl.when(state == level).then(rank).otherwise(code)
+    return code.cast(pl.Int8)
+
+
+def _first_tick(frame: pl.DataFrame) -> int | None:
+    """The rows of the first tick, when they name each series once and the rows are whole ticks
+    of that many; whether every tick repeats it is `_repeats`' to say."""
     n, ts = frame.height, frame.get_column("ts")
     if n == 0 or ts.null_count():
         return None
     period = int(ts.search_sorted(ts[0], side="right"))
-    keys = ("rule", "subject")
-    if n % period or frame.head(period).select(keys).is_duplicated().any():
+    if n % period or frame.head(period).select(KEYS).is_duplicated().any():
         return None
-    repeats = frame.select(
-        pl.col(key).slice(period).eq_missing(pl.col(key).slice(0, n - period)).all() for key in keys
-    ).row(0)
-    return period if all(repeats) else None
+    return period
+
+
+def _repeats(period: int, n: int) -> list[pl.Expr]:
+    """Per key: is row i's value that of row i - period throughout?"""
+    return [
+        pl.col(key).slice(period).eq_missing(pl.col(key).slice(0, n - period)).all().alias(key)
+        for key in KEYS
+    ]
 
 
 def _periodic(level: Levels, period: int) -> tuple[Rows, Levels]:
-    by_series = np.ascontiguousarray(level.reshape(-1, period).T)  # one row per series
-    before = np.empty_like(by_series)
-    before[:, 0] = NO_LEVEL
-    before[:, 1:] = by_series[:, :-1]
-    _skip_gaps(by_series, before)
-    series, tick = np.nonzero(_changes(by_series, before))
-    rows = tick.astype(np.int64) * period + series
-    back = np.argsort(rows, kind="stable")
-    return rows[back], before[series, tick][back]
+    """Row i's series is row i - period's: its previous row is one tick back in the flat array,
+    so only the rows whose code differs from that row's can change level (a handful, and the
+    edges of no_data gaps); a row after a gap left the level its series had before the gap, the
+    `before` of the gap's first row, which is that series' previous such row."""
+    before = np.empty_like(level)
+    before[:period] = NO_LEVEL
+    before[period:] = level[:-period]
+    rows = np.flatnonzero(level != before)
+    now, was = level[rows], before[rows]
+    by_series = np.argsort(rows % period, kind="stable")  # each series' rows in time order
+    series = (rows % period)[by_series]
+    carried = np.full(len(rows), NO_LEVEL, dtype=np.int8)
+    same = series[1:] == series[:-1]
+    carried[by_series[1:][same]] = was[by_series[:-1][same]]
+    left = np.where(was == NO_LEVEL, carried, was)
+    changed = _changes(now, left)
+    return rows[changed].astype(np.int64), left[changed]
 
 
 def _sorted(series: NDArray[np.integer], level: Levels) -> tuple[Rows, Levels]:
@@ -84,25 +120,6 @@ def _changes(levels: Levels, before: Levels) -> NDArray[np.bool_]:
     moved = np.where(before == NO_LEVEL, levels != OK, levels != before)
     changes: NDArray[np.bool_] = (levels != NO_LEVEL) & moved
     return changes
-
-
-def _skip_gaps(by_series: Levels, before: Levels) -> None:
-    """After a run of NO_LEVEL positions, the level before is the one before the run: fixes
-    `before` (shifted by one within each series) at the few positions that follow a gap."""
-    ticks = by_series.shape[1]
-    flat, prior = by_series.ravel(), before.ravel()
-    gaps = np.flatnonzero(flat == NO_LEVEL)
-    if not len(gaps):
-        return
-    starts_run = np.ones(len(gaps), dtype=bool)
-    starts_run[1:] = np.diff(gaps) != 1
-    starts_run |= gaps % ticks == 0  # a run never spans two series
-    ends_run = np.ones(len(gaps), dtype=bool)
-    ends_run[:-1] = starts_run[1:]
-    first, after = gaps[starts_run], gaps[ends_run] + 1
-    carried = np.where(first % ticks == 0, NO_LEVEL, flat[np.maximum(first - 1, 0)])
-    inside = after % ticks != 0  # the series goes on after the run
-    prior[after[inside]] = carried[inside]
 
 
 def _series_code(frame: pl.DataFrame) -> NDArray[np.integer]:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import polars as pl
 
 from correlator.onset import first_at_least
+from correlator.trailing_peak import worst_fall
 from scenarios.durations import format_duration
 from scenarios.model import MARKET_MATERIAL_DEFAULTS, Expectation, MarketCondition
 from scenarios.universe import QUOTE_CURRENCY
@@ -54,6 +55,9 @@ def market_condition(
 def fall_from_peak(values: pl.DataFrame, over: timedelta) -> pl.DataFrame:
     """ts, value: at each time, the worst subject's fall below its highest value in the trailing
     `over`, from `values` (ts, subject, value)."""
+    fast = worst_fall(values, over)
+    if fast is not None:  # each subject's rows one run in time order, finite values
+        return fast
     peak = pl.col("value").rolling_max_by("ts", window_size=over).over("subject")
     # In time order each subject's rows are in time order too, as its window needs, and the
     # worst per time groups a sorted key: a third of the cost of ordering by subject, then time.

@@ -2,7 +2,7 @@
 
 import polars as pl
 
-from correlator.level_changes import LEVEL_RANK, NO_LEVEL, changed_levels, level_codes
+from correlator.level_changes import LEVEL_RANK, NO_LEVEL, changed_levels
 from scenarios import SEVERITY_RANK
 
 LEVEL_NAMES = {NO_LEVEL: "none"} | {rank: level for level, rank in LEVEL_RANK.items()}
@@ -17,7 +17,7 @@ def signal_changes(signals: pl.DataFrame) -> pl.DataFrame:
     """
     # risk.signals arrives in time order; checking that is far cheaper than sorting it again
     in_time = signals if signals["ts"].is_sorted() else signals.sort("ts", maintain_order=True)
-    rows, previous = changed_levels(in_time, level_codes(in_time))
+    rows, previous = changed_levels(in_time)
     before = pl.Series("previous", previous).replace_strict(LEVEL_NAMES, return_dtype=pl.String)
     return (
         in_time.select(COLUMNS)[pl.Series(rows)]

@@ -79,9 +79,14 @@ def depeg_pair(injection: TypedInjection, reference_prices: pl.DataFrame) -> tup
     return found
 
 
-def depeg_distance(injection: TypedInjection, reference_prices: pl.DataFrame) -> pl.DataFrame:
-    """ts, value: how far the stablecoin's USD price is from 1.00, at each time."""
-    pair, inverted = depeg_pair(injection, reference_prices)
+def depeg_distance(
+    injection: TypedInjection,
+    reference_prices: pl.DataFrame,
+    found: tuple[str, bool] | None = None,
+) -> pl.DataFrame:
+    """ts, value: how far the stablecoin's USD price is from 1.00, at each time. `found`: the
+    injection's `depeg_pair`, when the caller has it already."""
+    pair, inverted = found if found is not None else depeg_pair(injection, reference_prices)
     usd_price = 1 / pl.col("price") if inverted else pl.col("price")
     return (
         reference_prices.filter(pl.col("pair") == pair)
