@@ -49,15 +49,15 @@ class Storage(ConfigurableResource):  # type: ignore[type-arg]
         still running elsewhere: the table is written aside meanwhile, and published once it
         has passed."""
         parts = check_table(frame, CONTRACTS[table])
-        checks = [*parts, *extra_checks]
-        _refuse_failed(table, scenario_id, checks)
+        extra = list(extra_checks)
+        _refuse_failed(table, scenario_id, [*parts, *extra])
 
         def finish_checks() -> None:
             if pending_check is not None:
-                checks.append(pending_check())
-                _refuse_failed(table, scenario_id, checks)
+                extra.append(pending_check())
+                _refuse_failed(table, scenario_id, [*parts, *extra])
 
-        return self._write(table, scenario_id, frame, parts, checks, metadata, finish_checks)
+        return self._write(table, scenario_id, frame, parts, extra, metadata, finish_checks)
 
     def store_many(
         self, scenario_id: str, frames: Mapping[str, pl.DataFrame]
@@ -72,7 +72,7 @@ class Storage(ConfigurableResource):  # type: ignore[type-arg]
                 _refuse_failed(table, scenario_id, parts)
             return list(
                 pool.map(
-                    lambda t, parts: self._write(t, scenario_id, frames[t], parts, parts),
+                    lambda t, parts: self._write(t, scenario_id, frames[t], parts, []),
                     tables,
                     checked,
                 )
@@ -84,15 +84,15 @@ class Storage(ConfigurableResource):  # type: ignore[type-arg]
         scenario_id: str,
         frame: pl.DataFrame,
         parts: list[CheckOutcome],
-        checks: list[CheckOutcome],
+        extra: list[CheckOutcome],
         metadata: Mapping[str, Any] | None = None,
         before_publish: Callable[[], None] = lambda: None,
     ) -> MaterializeResult:  # type: ignore[type-arg]
         """The table written; its check results are the contract (`parts`, as one check) and
-        what `checks` holds beyond them once it is published."""
+        `extra`, as it stands once the table is published."""
         contract = CONTRACTS[table]
         path = self.lake.write(contract.schema, contract.table, scenario_id, frame, before_publish)
-        outcomes = [contract_outcome(parts), *checks[len(parts) :]]
+        outcomes = [contract_outcome(parts), *extra]
         return MaterializeResult(
             asset_key=asset_key(table),
             metadata={
