@@ -11,6 +11,10 @@ does not change that file: its modification time is touched after each event, wh
 watcher needs, where checkpointing each event into it (what the stock storage's closing does)
 cost two syncs per event. Configured in dagster_home/dagster.yaml; the files are the stock ones,
 so `dagster dev` and any other Dagster tool read them as usual.
+
+The stock storage builds the index database only when its file does not exist yet, so a process
+killed while creating it (or a second process that opens it meanwhile) left an index without
+some tables, and every later run failed on them. Here each start finishes whatever is missing.
 """
 
 import os
@@ -33,6 +37,14 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         self._engines: dict[str, Engine] = {}
         self._tables: set[str] = set()
         super().__init__(base_dir, inst_data=inst_data)
+        self._finish_index()
+
+    def _finish_index(self) -> None:
+        # The first index connection creates any missing table and stamps the schema, retrying
+        # while another process does the same; the data migrations then run only if they never
+        # completed, each marked done as it finishes.
+        self.reindex_events()
+        self.reindex_assets()
 
     @classmethod
     def config_type(cls) -> dict[str, Field]:

@@ -19,8 +19,10 @@ from dagster import (
     in_process_executor,
 )
 from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.utils import make_new_run_id
+from sqlalchemy import create_engine
 
 from pipelines.event_log import PooledSqliteEventLogStorage
 from tests.dagster_home import project_dagster_home
@@ -99,6 +101,29 @@ def test_a_watcher_of_the_run_sees_each_event_as_it_is_stored(
     finally:
         stock.end_watch(run_id, on_event)
         stock.dispose()
+
+
+@pytest.mark.parametrize("left_behind", ["an empty file", "its first table only"])
+def test_an_index_whose_creation_was_killed_is_finished_by_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, left_behind: str
+) -> None:
+    """A run SIGKILLed while Dagster created the index database left the file without some
+    tables; the stock storage then skips creating it, and every later run failed."""
+    home = project_dagster_home(tmp_path / "home")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    index = home / "storage" / "index.db"
+    index.parent.mkdir(parents=True)
+    index.touch()
+    if left_behind == "its first table only":
+        engine = create_engine(f"sqlite:///{index}")
+        SqlEventLogStorageTable.create(engine)
+        engine.dispose()
+
+    instance = DagsterInstance.get()
+    assert instance.get_dynamic_partitions("scenarios") == []
+    result = DEFINITIONS.resolve_job_def("numbers_job").execute_in_process(instance=instance)
+    assert result.success
+    assert instance.get_latest_materialization_event(numbers.key) is not None
 
 
 def _message(run_id: str, text: str) -> EventLogEntry:
