@@ -70,7 +70,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                     # the storage's lock, not the thread, guards the connection
                     connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
                 )
-                event.listen(engine, "connect", _without_commit_fsync)
+                event.listen(engine, "connect", _write_ahead_log_without_commit_fsync)
             if shard not in self._initialized_dbs:
                 self._initdb(engine)
                 self._initialized_dbs.add(shard)
@@ -97,7 +97,10 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         super().dispose()
 
 
-def _without_commit_fsync(connection: Any, _record: Any) -> None:
+def _write_ahead_log_without_commit_fsync(connection: Any, _record: Any) -> None:
+    # The stock storage turns a new run's database to write-ahead-log mode only after creating
+    # its tables and indexes, each of which was then a transaction synced to disk.
+    connection.execute("PRAGMA journal_mode=WAL")
     # In write-ahead-log mode NORMAL keeps the database consistent through a crash or power
     # loss (the last events may be lost); FULL would sync the log at every event.
     connection.execute("PRAGMA synchronous=NORMAL")
