@@ -41,8 +41,12 @@ class ClientBook:
 
     def remove(self, order: Order) -> None:
         side = order.side
-        key = order.price if side == BUY else -order.price
         keys, orders = self._keys[side], self._orders[side]
+        if orders and orders[-1] is order:  # the best: most removals are fills at the touch
+            keys.pop()
+            orders.pop()
+            return
+        key = order.price if side == BUY else -order.price
         at = bisect_left(keys, key)
         # the order among those at its price (most often the only one)
         while at < len(keys) and keys[at] == key and orders[at] is not order:
