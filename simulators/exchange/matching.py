@@ -41,16 +41,18 @@ def plan_taker(
     (None: a market order)."""
     plan: list[Execution] = []
     buying = side == BUY
-    # `at_least_as_good` written out, here and against the limit: the loop runs once per fill
+    # `at_least_as_good` (and below, `min`) written out: the loop runs once per fill, and a
+    # builtin or function call there cost a quarter of planning
     if limit is None:
         limit = math.inf if buying else -math.inf
     remaining = qty
+    dust = DUST * qty
     makers = iter(resting)
     maker = next(makers, None)
     level = 0
     # a synthetic level is priced each time it is read: read it once, here
     current = synthetic.level(0)
-    while remaining > DUST * qty:
+    while remaining > dust:
         while current is not None and current[1] <= 0:
             level += 1
             current = synthetic.level(level)
@@ -62,14 +64,15 @@ def plan_taker(
             price = maker.price
             if price > limit if buying else price < limit:
                 break
-            take = min(remaining, maker.remaining)
+            left = maker.remaining
+            take = left if left < remaining else remaining
             plan.append((price, take, -1, maker))
             maker = next(makers, None)
         elif current is not None:
             price, available = current
             if price > limit if buying else price < limit:
                 break
-            take = min(remaining, available)
+            take = available if available < remaining else remaining
             plan.append((price, take, level, None))
             level += 1
             current = synthetic.level(level)
