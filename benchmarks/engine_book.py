@@ -39,16 +39,15 @@ def match_engine_book(orders: list[BookOrder], top_qty: float = 1.0) -> int:
             side, order.qty, order.price, synthetic, book.in_priority(SELL if buying else BUY)
         )
         taker = Order(_request(order), seq)
-        for execution in plan:
-            maker = execution.maker
+        for _, qty, level, maker in plan:
             if maker is None:
-                used[side][execution.level] += execution.qty
+                used[side][level] += qty
             else:
-                maker.filled += execution.qty
+                maker.filled += qty
                 if maker.remaining == 0:
                     book.remove(maker)
                     del live[maker.order_id]
-            taker.filled += execution.qty
+            taker.filled += qty
         fills += len(plan)
         if order.price is not None and taker.remaining > 0:
             book.add(taker)

@@ -1,61 +1,74 @@
 """Resting client orders of one pair, in price-time priority.
 
-Keys sort best first on each side: bids by (-price, seq), asks by (price, seq), so the head of
-each list is the order that trades next. Lists with bisect beat heaps here because cancels
-remove from the middle and the top levels are read often.
+Each side is two lists kept in step: the orders, and their prices as sort keys, laid out worst
+first so that the best order is the last. New orders mostly rest near the touch and fills take
+from it, so both happen near the end of the lists, where inserting and deleting moves little:
+with the best first, each moved the whole side (thousands of entries on a busy book). Keys are
+plain floats (asks negated, so both sides sort ascending), which compare far faster than
+(price, sequence) tuples. At one price the earlier order trades first, so it sits further
+back: the engine rests an order as it accepts it, so a new order goes before every order at
+its price, found by one bisection. Lists with bisect beat heaps here because cancels remove
+from the middle and the top levels are read often.
 """
 
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from collections.abc import Iterator
 
-from simulators.exchange.book import BUY
+from simulators.exchange.book import BUY, SELL
 from simulators.exchange.orders import Order
-
-Key = tuple[float, int]
 
 
 class ClientBook:
+    __slots__ = ("_keys", "_orders")
+
     def __init__(self) -> None:
-        self._keys: dict[str, list[Key]] = {"buy": [], "sell": []}
-        self._orders: dict[int, Order] = {}
+        self._keys: dict[str, list[float]] = {BUY: [], SELL: []}
+        self._orders: dict[str, list[Order]] = {BUY: [], SELL: []}
 
     def __len__(self) -> int:
-        return len(self._orders)
-
-    @staticmethod
-    def _key(order: Order) -> Key:
-        return (-order.price if order.side == BUY else order.price, order.seq)
+        return len(self._orders[BUY]) + len(self._orders[SELL])
 
     def add(self, order: Order) -> None:
-        insort(self._keys[order.side], self._key(order))
-        self._orders[order.seq] = order
+        side = order.side
+        key = order.price if side == BUY else -order.price
+        keys, orders = self._keys[side], self._orders[side]
+        at = bisect_left(keys, key)
+        # before every order at its price, unless one of them came later (never in the engine)
+        while at < len(keys) and keys[at] == key and orders[at].seq > order.seq:
+            at += 1
+        keys.insert(at, key)
+        orders.insert(at, order)
 
     def remove(self, order: Order) -> None:
-        keys = self._keys[order.side]
-        key = self._key(order)
+        side = order.side
+        keys, orders = self._keys[side], self._orders[side]
+        if orders and orders[-1] is order:  # the best: most removals are fills at the touch
+            keys.pop()
+            orders.pop()
+            return
+        key = order.price if side == BUY else -order.price
         at = bisect_left(keys, key)
-        if at == len(keys) or keys[at] != key:
+        # the order among those at its price (most often the only one)
+        while at < len(keys) and keys[at] == key and orders[at] is not order:
+            at += 1
+        if at == len(keys) or orders[at] is not order:
             raise KeyError(f"order {order.order_id} is not resting")
         del keys[at]
-        del self._orders[order.seq]
+        del orders[at]
 
     def best(self, side: str) -> Order | None:
         """The next order to trade on `side` (buy = bids, sell = asks)."""
-        keys = self._keys[side]
-        return self._orders[keys[0][1]] if keys else None
+        orders = self._orders[side]
+        return orders[-1] if orders else None
 
     def in_priority(self, side: str) -> Iterator[Order]:
         """Orders on `side`, best first, read lazily: plan with it, change the book after."""
-        keys = self._keys[side]
-        if not keys:  # every order on a venue without resting ones
-            return iter(())
-        return (self._orders[seq] for _, seq in keys)
+        return reversed(self._orders[side])
 
     def levels(self, side: str, depth: int) -> list[tuple[float, float]]:
         """Up to `depth` (price, total remaining) levels on `side`, best first."""
         out: list[tuple[float, float]] = []
-        for _, seq in self._keys[side]:
-            order = self._orders[seq]
+        for order in reversed(self._orders[side]):
             if out and out[-1][0] == order.price:
                 out[-1] = (order.price, out[-1][1] + order.remaining)
             elif len(out) == depth:

@@ -239,7 +239,7 @@ class Exchange:
                 if not plan:
                     break
                 self.liquidity.consume(pair, k, side_taken(side), plan)
-                qty = sum(e.qty for e in plan)
+                qty = sum(taken for _, taken, _, _ in plan)
                 self.settlement.with_market(moment, order, order.price, qty, MAKER)
                 self._report_fill(moment, order)
                 if order.remaining > 0:
@@ -287,7 +287,7 @@ class Exchange:
         else:
             plan = plan_taker(side, request.qty, limit, synthetic, book.in_priority(opposite))
         if limit is None:
-            notional = sum([e.price * e.qty for e in plan])
+            notional = sum([price * qty for price, qty, _, _ in plan])
             needed = self.settlement.funds_needed_for_market(side, request.qty, notional)
         order = Order(request, self._sequence)
         # `Settlement.spend_asset`, looked up: asked once per order
@@ -306,16 +306,13 @@ class Exchange:
         self.liquidity.consume(pair, k, _TAKEN[order.request.side], plan)
         from_market = 0.0
         with_market = self.settlement.with_market
-        for execution in plan:
-            maker = execution.maker
+        for price, qty, _, maker in plan:
             if maker is None:
-                with_market(moment, order, execution.price, execution.qty, TAKER)
+                with_market(moment, order, price, qty, TAKER)
                 # summed in plan order, as `sum` over the market's executions adds them
-                from_market += execution.qty
+                from_market += qty
             else:
-                self.settlement.between_clients(
-                    moment, order, maker, execution.price, execution.qty
-                )
+                self.settlement.between_clients(moment, order, maker, price, qty)
                 self._report_fill(moment, maker)
         if from_market > 0:
             ticks = self._scalars[pair]

@@ -4,15 +4,16 @@ Money only moves between accounts (`move`), never appears or vanishes, so each a
 over all accounts, the house's included, stays what it opened at.
 """
 
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 
+import numpy as np
+from numpy.typing import NDArray
+
 Change = tuple[int, str, str, float]  # ts_us, account_id, asset, balance after
-# A move is two changes at one instant in one asset: ts_us, source, target, asset, then the
-# source's and the target's balance after. One row where there were two: moves are the
-# engine's busiest record.
-Move = tuple[int, str, str, str, float, float]
-ChangeColumns = tuple[list[int], list[str], list[str], list[float]]
+# Every change as columns: ts_us, account_id, asset, balance after.
+ChangeColumns = tuple[NDArray[np.int64], list[str], list[str], NDArray[np.float64]]
 
 
 class Ledger:
@@ -20,7 +21,17 @@ class Ledger:
         self._balance: dict[tuple[str, str], float] = defaultdict(float)
         self._held: dict[tuple[str, str], float] = defaultdict(float)
         self.opening: list[Change] = []
-        self.moves: list[Move] = []
+        # Every move, as columns: ts_us, source, target, asset, then the source's and the
+        # target's balance after (a move is two changes at one instant in one asset). Moves are
+        # the engine's busiest record: rows of tuples, appended all run long, were slower to
+        # turn into columns at the end (a cache miss per row and value) than these are to
+        # append to; and the numbers in typed arrays are no Python object each.
+        self._move_ts = array("q")
+        self._move_source: list[str] = []
+        self._move_target: list[str] = []
+        self._move_asset: list[str] = []
+        self._source_after = array("d")
+        self._target_after = array("d")
         for account, asset, amount in opening:
             self._balance[(account, asset)] += amount
         for (account, asset), amount in sorted(self._balance.items()):
@@ -56,23 +67,30 @@ class Ledger:
         key = (target, asset)
         target_after = balance[key] + amount
         balance[key] = target_after
-        self.moves.append((ts_us, source, target, asset, source_after, target_after))
+        self._move_ts.append(ts_us)
+        self._move_source.append(source)
+        self._move_target.append(target)
+        self._move_asset.append(asset)
+        self._source_after.append(source_after)
+        self._target_after.append(target_after)
 
     def changes(self) -> ChangeColumns:
         """Every change in the order it happened, as columns (ts_us, account_id, asset, balance
         after): the opening balances, then each move's source and target."""
-        opening = [list(column) for column in zip(*self.opening, strict=True)] or [[], [], [], []]
-        ts: list[int] = opening[0] + [0] * (2 * len(self.moves))
-        accounts: list[str] = opening[1] + [""] * (2 * len(self.moves))
-        assets: list[str] = opening[2] + [""] * (2 * len(self.moves))
-        balances: list[float] = opening[3] + [0.0] * (2 * len(self.moves))
-        if self.moves:
-            at, source, target, asset, source_after, target_after = zip(*self.moves, strict=True)
-            first, second = slice(len(self.opening), None, 2), slice(len(self.opening) + 1, None, 2)
-            ts[first], ts[second] = at, at
-            accounts[first], accounts[second] = source, target
-            assets[first], assets[second] = asset, asset
-            balances[first], balances[second] = source_after, target_after
+        opening = len(self.opening)
+        moves = len(self._move_ts)
+        ts = np.empty(opening + 2 * moves, dtype=np.int64)
+        balances = np.empty(opening + 2 * moves, dtype=np.float64)
+        accounts: list[str] = [account for _, account, _, _ in self.opening] + [""] * (2 * moves)
+        assets: list[str] = [asset for _, _, asset, _ in self.opening] + [""] * (2 * moves)
+        ts[:opening] = [at for at, _, _, _ in self.opening]
+        balances[:opening] = [amount for _, _, _, amount in self.opening]
+        first, second = slice(opening, None, 2), slice(opening + 1, None, 2)
+        ts[first] = ts[second] = np.frombuffer(self._move_ts, dtype=np.int64)
+        accounts[first], accounts[second] = self._move_source, self._move_target
+        assets[first] = assets[second] = self._move_asset
+        balances[first] = np.frombuffer(self._source_after, dtype=np.float64)
+        balances[second] = np.frombuffer(self._target_after, dtype=np.float64)
         return ts, accounts, assets, balances
 
     def balances(self) -> dict[tuple[str, str], float]:

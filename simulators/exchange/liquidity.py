@@ -44,6 +44,16 @@ class BookSide(Sequence[Level]):
         price = self._touch / g if self._inward else self._touch * g
         return (price, self._top_qty * (1 + i) - self._used[i])
 
+    def level(self, i: int) -> Level | None:
+        """Level i (i >= 0), None past the last: how `plan_taker` reads the levels, since a
+        method call costs half what indexing through the sequence protocol does."""
+        growth = self._growth
+        if i >= len(growth):
+            return None
+        g = growth[i]
+        price = self._touch / g if self._inward else self._touch * g
+        return (price, self._top_qty * (1 + i) - self._used[i])
+
 
 class SyntheticLiquidity:
     def __init__(self, markets: Mapping[str, MarketPath], levels: int) -> None:
@@ -66,9 +76,9 @@ class SyntheticLiquidity:
 
     def consume(self, pair: str, k: int, book_side: str, plan: list[Execution]) -> None:
         used = self._used_at(pair, book_side, k)
-        for execution in plan:
-            if execution.level >= 0:
-                used[execution.level] += execution.qty
+        for _, qty, level, _ in plan:
+            if level >= 0:
+                used[level] += qty
 
     def _used_at(self, pair: str, book_side: str, k: int) -> list[float]:
         key = (pair, book_side)

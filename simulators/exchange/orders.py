@@ -2,7 +2,6 @@
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -86,35 +85,46 @@ class OrderRequest(NamedTuple):
         )
 
 
-@dataclass(eq=False, slots=True)
 class Order:
-    """A live order: what it asked for, what it has done, and the funds it holds."""
+    """A live order: what it asked for, what it has done, and the funds it holds.
 
-    request: OrderRequest
-    seq: int
-    filled: float = 0.0
-    notional: float = 0.0
-    held: float = 0.0
-    fills: int = 0
+    The request's fields that matching reads on every pass (id, side, limit, quantity) are
+    copied into slots once: read through the request, with `price` and `remaining` as
+    properties, they were a fifth of the order book's time."""
 
-    @property
-    def order_id(self) -> str:
-        return self.request.order_id
+    __slots__ = (
+        "_dust",
+        "filled",
+        "fills",
+        "held",
+        "notional",
+        "order_id",
+        "price",
+        "qty",
+        "request",
+        "seq",
+        "side",
+    )
 
-    @property
-    def side(self) -> str:
-        return self.request.side
-
-    @property
-    def price(self) -> float:
-        """The limit price; only resting (limit) orders are ever asked for it."""
-        assert self.request.limit_price is not None
-        return self.request.limit_price
+    def __init__(self, request: OrderRequest, seq: int) -> None:
+        self.request = request
+        self.seq = seq
+        self.order_id = request.order_id
+        self.side = request.side
+        # The limit price. A market order never rests, so nothing asks for its price: NaN.
+        limit = request.limit_price
+        self.price: float = math.nan if limit is None else limit
+        self.qty = request.qty
+        self._dust = DUST * request.qty
+        self.filled = 0.0
+        self.notional = 0.0
+        self.held = 0.0
+        self.fills = 0
 
     @property
     def remaining(self) -> float:
-        left = self.request.qty - self.filled
-        return 0.0 if left <= DUST * self.request.qty else left
+        left = self.qty - self.filled
+        return 0.0 if left <= self._dust else left
 
     @property
     def avg_price(self) -> float | None:
@@ -122,4 +132,4 @@ class Order:
 
     def next_fill_id(self) -> str:
         self.fills += 1
-        return f"{self.request.order_id}-{self.fills}"
+        return f"{self.order_id}-{self.fills}"

@@ -80,17 +80,16 @@ class Records:
 def balance_frame(changes: ChangeColumns, venue: str) -> pl.DataFrame:
     """ACCOUNT_TRUTH from the ledger's changes: the last balance per (ts, account, asset), so
     several moves in one instant read as one change."""
-    ts, account, asset, balance = changes
-    if not ts:
+    micros, account, asset, balance = changes
+    if not len(micros):
         return ACCOUNT_TRUTH.to_frame()
-    micros = np.asarray(ts, dtype=np.int64)
     frame = pl.DataFrame(
         [
             utc_series("ts", micros),
             pl.Series("account_id", account, dtype=pl.String()),
-            pl.repeat(venue, len(ts), dtype=pl.String(), eager=True).alias("venue"),
+            pl.repeat(venue, len(micros), dtype=pl.String(), eager=True).alias("venue"),
             pl.Series("asset", asset, dtype=pl.String()),
-            pl.Series("balance", balance, dtype=pl.Float64()),
+            pl.Series("balance", balance),
         ]
     )
     if (np.diff(micros) >= 0).all():  # the ledger writes in time order: always, in fact
