@@ -31,15 +31,10 @@ def step_on_grid(
 
 
 def _visible_count(available_at: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """np.searchsorted(available_at, times, side="right") (`available_at` ascending): at each
-    time, how many rows are available. With `times` ascending too (a grid), by merging the
-    two: a stable sort puts each time after the rows available at it."""
-    if times.size < 2 or not available_at.size or not (times[1:] >= times[:-1]).all():
-        return np.searchsorted(available_at, times, side="right")
-    merged = np.argsort(np.concatenate([available_at, times]), kind="stable")
-    place = np.empty(merged.size, dtype=np.intp)
-    place[merged] = np.arange(merged.size)
-    return place[available_at.size :] - np.arange(times.size)
+    """At each of `times`, how many rows are available (`available_at` ascending). numpy's
+    binary search narrows each search by the last when `times` ascend, as a grid does: faster
+    than merging the two by a stable sort, at every size measured (100 to 1 M rows)."""
+    return np.searchsorted(available_at, times, side="right")
 
 
 def newest_visible(

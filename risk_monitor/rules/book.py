@@ -36,8 +36,10 @@ class Balances:
         keys = pl.DataFrame(
             sorted(by_key), schema=dict.fromkeys(BALANCE_KEY, pl.String), orient="row"
         )
-        balance = np.zeros((times.size, keys.height))
-        seen = np.zeros((times.size, keys.height), dtype=bool)
+        # filled key by key, so a key's column is contiguous: written column by column, a time ×
+        # key matrix streams the whole matrix through the cache once per key
+        balance = np.zeros((keys.height, times.size))
+        seen = np.zeros((keys.height, times.size), dtype=bool)
         for i, key in enumerate(keys.iter_rows()):
             rows = by_key[key]
             at, value = published_steps(
@@ -45,8 +47,8 @@ class Balances:
                 rows["ts"].dt.epoch("us").to_numpy(),
                 rows["balance"].to_numpy(),
             )
-            balance[:, i], seen[:, i] = step_on_grid(times, at, value)
-        return cls(keys, balance, seen)
+            balance[i], seen[i] = step_on_grid(times, at, value)
+        return cls(keys, np.ascontiguousarray(balance.T), np.ascontiguousarray(seen.T))
 
     def columns_of(self, **match: str) -> list[int]:
         """The keys' indices whose columns equal `match`, in key order."""
