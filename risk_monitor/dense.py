@@ -117,8 +117,16 @@ def grouped_compensated_sum(
         rows = slice(top, top + _BAND)
         total, carry = sums[rows], np.zeros(sums[rows].shape)
         for i in range(depth):
+            column = matrix[rows][:, at[i]]
             use = has[i] if valid is None else valid[rows][:, at[i]] & has[i]
-            step = matrix[rows][:, at[i]] - carry
+            if i == 0:
+                # total and carry are 0: the same operations with 0 left out, exactly
+                kept = 0.0 + column
+                total = np.where(use, kept, 0.0)
+                if depth > 1:
+                    carry = np.where(use, kept - column, 0.0)
+                continue
+            step = column - carry
             kept = total + step
             lost = (kept - total) - step
             total = np.where(use, kept, total)

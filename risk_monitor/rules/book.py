@@ -18,6 +18,8 @@ from risk_monitor.point_in_time import published_steps
 from risk_monitor.prices import UsdQuotes
 from risk_monitor.rule_blocks import SignalBlock
 
+_BAND = 2048  # times worked on at a time
+
 BALANCE_KEY = ("account_id", "venue", "asset")
 
 
@@ -85,18 +87,24 @@ class Book:
         quoted = [quotes.on_grid(times, asset) for asset in assets]
         column = np.array([assets.index(asset) for asset in key_assets], dtype=np.intp)
         shape = (times.size, len(assets))
-        price = (np.column_stack([p for p, _ in quoted]) if quoted else np.zeros(shape))[:, column]
-        has_price = (
+        prices = np.column_stack([p for p, _ in quoted]) if quoted else np.zeros(shape)
+        has_prices = (
             np.column_stack([q for _, q in quoted]) if quoted else np.zeros(shape, dtype=bool)
-        )[:, column]
-        balance, seen = balances.balance, balances.seen
-        zero = balance == 0
-        # nothing held needs no price; the product is 0 exactly, as a partial sum is not
-        terms = np.where(zero, 0.0, balance * price)
-        known = seen & (zero | has_price)
-        worth = grouped_compensated_sum(terms, venues, known)
-        visible = _any(seen, venues)
-        priced = ~_any(seen & ~known, venues)
+        )
+        worth = np.empty((times.size, len(venues)))
+        visible = np.empty(worth.shape, dtype=bool)
+        priced = np.empty(worth.shape, dtype=bool)
+        # band by band of times, so each step's matrices are still in cache for the next
+        for top in range(0, times.size, _BAND):
+            rows = slice(top, top + _BAND)
+            balance, seen = balances.balance[rows], balances.seen[rows]
+            zero = balance == 0
+            # nothing held needs no price; the product is 0 exactly, as a partial sum is not
+            terms = np.where(zero, 0.0, balance * prices[rows][:, column])
+            known = seen & (zero | has_prices[rows][:, column])
+            worth[rows] = grouped_compensated_sum(terms, venues, known)
+            visible[rows] = _any(seen, venues)
+            priced[rows] = ~_any(seen & ~known, venues)
         return cls(grid, holdings, worth, visible, priced)
 
     @cached_property
@@ -143,6 +151,8 @@ class Book:
 
 def _any(matrix: np.ndarray, groups: list[list[int]]) -> np.ndarray:
     """time × group: whether any of the group's columns of `matrix` (bool) holds."""
+    if all(len(columns) == 1 for columns in groups):  # a holding on one venue, as most are
+        return matrix[:, [columns[0] for columns in groups]]
     out = np.zeros((matrix.shape[0], len(groups)), dtype=bool)
     for g, columns in enumerate(groups):
         if columns:
