@@ -23,14 +23,14 @@ def step_on_grid(
 ) -> tuple[np.ndarray, np.ndarray]:
     """At each of `times`, the value of the last row with available_at <= time (`available_at`
     ascending, as a backward as-of join reads it), and whether there is one."""
-    at = _visible_count(available_at, times) - 1
+    at = visible_count(available_at, times) - 1
     seen = at >= 0
     if not values.size:
         return np.zeros(times.size, dtype=np.float64), seen
     return values[np.maximum(at, 0)], seen
 
 
-def _visible_count(available_at: np.ndarray, times: np.ndarray) -> np.ndarray:
+def visible_count(available_at: np.ndarray, times: np.ndarray) -> np.ndarray:
     """np.searchsorted(available_at, times, side="right") (`available_at` ascending): at each
     time, how many rows are available. On a regular grid (an evaluation grid is one) each row's
     first grid time at or after it is arithmetic, and the counts a running sum of rows per
@@ -59,7 +59,7 @@ def newest_visible(
     rows those are (0: none, the newest then meaningless). Rows in any order."""
     order = np.argsort(available_at, kind="stable")
     newest = np.maximum.accumulate(ts[order]) if ts.size else ts
-    count = _visible_count(available_at[order], times)
+    count = visible_count(available_at[order], times)
     return (newest[np.maximum(count - 1, 0)] if ts.size else np.zeros_like(times)), count
 
 
