@@ -39,9 +39,16 @@ def visible_count(available_at: np.ndarray, times: np.ndarray) -> np.ndarray:
     step = _regular_step(times) if available_at.size > times.size // 32 else None
     if step is None:
         return np.searchsorted(available_at, times, side="right")
+    return np.cumsum(
+        np.bincount(_first_slot(available_at, times, step), minlength=times.size + 1)[: times.size]
+    )
+
+
+def _first_slot(available_at: np.ndarray, times: np.ndarray, step: int) -> np.ndarray:
+    """Each row's index of the first of `times` (regular, by `step`) at or after it; the
+    number of times for a row after the last."""
     first = -((times[0] - available_at) // step)  # ceil((available_at - start) / step)
-    np.clip(first, 0, times.size, out=first)
-    return np.cumsum(np.bincount(first, minlength=times.size + 1)[: times.size])
+    return np.clip(first, 0, times.size, out=first)
 
 
 def _regular_step(times: np.ndarray) -> int | None:
@@ -56,11 +63,24 @@ def newest_visible(
     times: np.ndarray, available_at: np.ndarray, ts: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """At each of `times`: the largest `ts` of the rows with available_at <= time, and how many
-    rows those are (0: none, the newest then meaningless). Rows in any order."""
-    order = np.argsort(available_at, kind="stable")
-    newest = np.maximum.accumulate(ts[order]) if ts.size else ts
-    count = visible_count(available_at[order], times)
-    return (newest[np.maximum(count - 1, 0)] if ts.size else np.zeros_like(times)), count
+    rows those are (0: none, the newest then the ts of the first row available). Rows in any
+    order."""
+    if not ts.size:
+        return np.zeros_like(times), np.zeros(times.size, dtype=np.intp)
+    step = _regular_step(times) if available_at.size > times.size // 32 else None
+    if step is None:
+        order = np.argsort(available_at, kind="stable")
+        newest = np.maximum.accumulate(ts[order])
+        count = visible_count(available_at[order], times)
+        return newest[np.maximum(count - 1, 0)], count
+    # on a regular grid, no sort: the rows first visible at each time, counted and their
+    # newest ts taken, then both carried forward
+    slot = _first_slot(available_at, times, step)
+    count = np.cumsum(np.bincount(slot, minlength=times.size + 1)[: times.size])
+    newest = np.full(times.size + 1, np.iinfo(ts.dtype).min, dtype=ts.dtype)
+    np.maximum.at(newest, slot, ts)
+    newest = np.maximum.accumulate(newest[: times.size])
+    return np.where(count > 0, newest, ts[np.argmin(available_at)]), count
 
 
 def age_seconds(times: np.ndarray, since: np.ndarray) -> np.ndarray:

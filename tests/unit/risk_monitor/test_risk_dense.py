@@ -27,3 +27,20 @@ def test_step_on_grid_is_a_backward_search(rows: int, regular: bool) -> None:
     newest, count = newest_visible(times, available_at, available_at)
     assert np.array_equal(count, at + 1)
     assert np.array_equal(newest[seen], available_at[at[at >= 0]])
+
+
+@pytest.mark.parametrize("rows", [1, 30, 100, 5_000])
+@pytest.mark.parametrize("regular", [True, False])
+def test_newest_visible_is_a_running_max_in_publication_order(rows: int, regular: bool) -> None:
+    rng = np.random.default_rng(rows + 1)
+    times = REGULAR if regular else np.sort(rng.choice(REGULAR, 500, replace=False))
+    available_at = rng.integers(int(times[0]) - 5_000_000, int(times[-1]) + 5_000_000, rows)
+    available_at[: rows // 3] = rng.choice(times, rows // 3)  # some on grid times, unsorted
+    ts = available_at - rng.integers(0, 5_000_000, rows)
+    order = np.argsort(available_at, kind="stable")
+    count = np.searchsorted(available_at[order], times, side="right")
+    # before any row, the newest is the first row published's ts
+    expected = np.maximum.accumulate(ts[order])[np.maximum(count - 1, 0)]
+    newest, visible = newest_visible(times, available_at, ts)
+    assert np.array_equal(visible, count)
+    assert np.array_equal(newest, expected)
