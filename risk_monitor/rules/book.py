@@ -127,11 +127,7 @@ class Book:
         """Max over each account's holdings `among` (a bool per holding) of `values` (time ×
         holding), time × account; 0 for an account with none of them."""
         chosen = [[h for h in hs if among[h]] for hs in self._groups]
-        largest = np.zeros((self.grid.height, len(chosen)))
-        for a, hs in enumerate(chosen):
-            if hs:
-                largest[:, a] = values[:, hs].max(axis=1)
-        return largest
+        return _reduce_groups(np.maximum, values, chosen, 0.0)
 
     def known(self, priced: np.ndarray | None = None) -> np.ndarray:
         """time × account: some balance of the account is visible and every one visible is
@@ -151,10 +147,26 @@ class Book:
 
 def _any(matrix: np.ndarray, groups: list[list[int]]) -> np.ndarray:
     """time × group: whether any of the group's columns of `matrix` (bool) holds."""
-    if all(len(columns) == 1 for columns in groups):  # a holding on one venue, as most are
-        return matrix[:, [columns[0] for columns in groups]]
-    out = np.zeros((matrix.shape[0], len(groups)), dtype=bool)
-    for g, columns in enumerate(groups):
-        if columns:
-            out[:, g] = matrix[:, columns].any(axis=1)
+    return _reduce_groups(np.logical_or, matrix, groups, False)
+
+
+def _reduce_groups(
+    ufunc: np.ufunc, matrix: np.ndarray, groups: list[list[int]], empty: float | bool
+) -> np.ndarray:
+    """time × group: `ufunc` over each group's columns of `matrix`, `empty` for a group of
+    none. Every group at once, its i-th column at step i: a gather and an operation over all
+    groups per step, where one group at a time reduces short rows. A group shorter than others
+    repeats its last column, which `ufunc` must ignore (max, or: x op x = x)."""
+    out = np.full((matrix.shape[0], len(groups)), empty, dtype=matrix.dtype)
+    some = [g for g, columns in enumerate(groups) if columns]
+    if not some:
+        return out
+    depth = max(len(groups[g]) for g in some)
+    steps = [[groups[g][min(i, len(groups[g]) - 1)] for g in some] for i in range(depth)]
+    for top in range(0, matrix.shape[0], _BAND):  # a band of times at a time stays in cache
+        band = matrix[top : top + _BAND]
+        reduced = np.take(band, steps[0], axis=1)
+        for columns in steps[1:]:
+            ufunc(reduced, np.take(band, columns, axis=1), out=reduced)
+        out[top : top + _BAND, some] = reduced
     return out
