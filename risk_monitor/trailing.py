@@ -19,19 +19,20 @@ def trailing_max(
     None where the windows are not all k times (bar the first k − 1, cut short by the grid's
     start) or a known value is not finite (Polars' NaN rules are not reproduced)."""
     size = times.size
-    if not size or not np.isfinite(values[known]).all():
+    if not size or (known & ~np.isfinite(values)).any():
         return None
     rows = np.arange(size)
     lengths = rows - np.searchsorted(times, times - window, side="right") + 1
     k = int(lengths.max())
     if not (lengths == np.minimum(rows + 1, k)).all():
         return None
-    filled = np.full((-(-size // k) * k, values.shape[1]), -np.inf)
-    filled[:size] = np.where(known, values, -np.inf)
-    blocks = filled.reshape(-1, k, values.shape[1])
-    head = np.maximum.accumulate(blocks, axis=1).reshape(filled.shape)[:size]
-    tail = np.maximum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].reshape(filled.shape)
+    # column by column (a contiguous row each), where the running maxima run along memory
+    filled = np.full((values.shape[1], -(-size // k) * k), -np.inf)
+    np.copyto(filled[:, :size], values.T, where=known.T)
+    blocks = filled.reshape(values.shape[1], -1, k)
+    head = np.maximum.accumulate(blocks, axis=2).reshape(filled.shape)[:, :size]
+    tail = np.maximum.accumulate(blocks[:, :, ::-1], axis=2)[:, :, ::-1].reshape(filled.shape)
     # a window from the grid's start is the head of the first block
-    peak = head.copy()
-    peak[k - 1 :] = np.maximum(tail[: size - k + 1], head[k - 1 :])
+    np.maximum(tail[:, : size - k + 1], head[:, k - 1 :], out=head[:, k - 1 :])
+    peak = np.ascontiguousarray(head.T)
     return peak, peak > -np.inf
