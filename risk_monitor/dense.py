@@ -128,6 +128,7 @@ def grouped_compensated_sum(
     bit."""
     depth = max((len(group) for group in groups), default=0)
     has = [np.array([i < len(group) for group in groups]) for i in range(depth)]
+    full = [bool(step.all()) for step in has]
     at = [
         np.array([group[i] if i < len(group) else 0 for group in groups], dtype=np.intp)
         for i in range(depth)
@@ -137,20 +138,24 @@ def grouped_compensated_sum(
         rows = slice(top, top + _BAND)
         total, carry = sums[rows], np.zeros(sums[rows].shape)
         for i in range(depth):
-            column = matrix[rows][:, at[i]]
-            use = has[i] if valid is None else valid[rows][:, at[i]] & has[i]
+            column = np.take(matrix[rows], at[i], axis=1)
+            if valid is not None:
+                use = np.take(valid[rows], at[i], axis=1) & has[i]
+            else:  # None: every group has an i-th column, so every entry is added
+                use = None if full[i] else has[i]
             if i == 0:
                 # total and carry are 0: the same operations with 0 left out, exactly
                 kept = 0.0 + column
-                total = np.where(use, kept, 0.0)
+                total = kept if use is None else np.where(use, kept, 0.0)
                 if depth > 1:
-                    carry = np.where(use, kept - column, 0.0)
+                    lost = kept - column
+                    carry = lost if use is None else np.where(use, lost, 0.0)
                 continue
             step = column - carry
             kept = total + step
             lost = (kept - total) - step
-            total = np.where(use, kept, total)
-            carry = np.where(use, lost, carry)
+            total = kept if use is None else np.where(use, kept, total)
+            carry = lost if use is None else np.where(use, lost, carry)
         sums[rows] = total
     return sums
 

@@ -132,8 +132,20 @@ class Book:
     def known(self, priced: np.ndarray | None = None) -> np.ndarray:
         """time × account: some balance of the account is visible and every one visible is
         priced (`priced` instead of the book's own, if given): its totals mean something."""
-        priced = self.priced if priced is None else priced
-        return np.asarray(_any(self.visible, self._groups) & ~_any(~priced, self._groups))
+        if priced is None:
+            return self._known
+        return np.asarray(self._some_visible & ~_any(~priced, self._groups))
+
+    @cached_property
+    def _some_visible(self) -> np.ndarray:
+        return _any(self.visible, self._groups)
+
+    @cached_property
+    def _known(self) -> np.ndarray:
+        """known() with the book's own prices, which most rules read: read-only, as shared."""
+        known = self.known(self.priced)
+        known.flags.writeable = False
+        return known
 
     def account_signal(
         self, value: np.ndarray, known: np.ndarray, armed: np.ndarray | None = None
