@@ -26,7 +26,7 @@ def step_on_grid(
     at = visible_count(available_at, times) - 1
     seen = at >= 0
     if not values.size:
-        return np.zeros(times.size, dtype=np.float64), seen
+        return np.zeros(times.size, dtype=values.dtype), seen
     return values[np.maximum(at, 0)], seen
 
 
