@@ -48,7 +48,7 @@ def _first_slot(available_at: np.ndarray, times: np.ndarray, step: int) -> np.nd
     """Each row's index of the first of `times` (regular, by `step`) at or after it; the
     number of times for a row after the last."""
     first = -((times[0] - available_at) // step)  # ceil((available_at - start) / step)
-    return np.clip(first, 0, times.size, out=first)
+    return np.asarray(np.clip(first, 0, times.size, out=first))
 
 
 def _regular_step(times: np.ndarray) -> int | None:

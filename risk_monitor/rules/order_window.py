@@ -63,4 +63,4 @@ def window_blocks(inputs: RuleInputs, window: timedelta) -> WindowBlocks:
 def _in_window(times: np.ndarray, enter: np.ndarray, leave: np.ndarray) -> np.ndarray:
     """At each of `times`: how many entered (`enter`, sorted) and had not left (`leave`, sorted)
     by then."""
-    return visible_count(enter, times) - visible_count(leave, times)
+    return np.asarray(visible_count(enter, times) - visible_count(leave, times))
