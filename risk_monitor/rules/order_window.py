@@ -17,17 +17,6 @@ from risk_monitor.dense import grid_times, visible_count
 from risk_monitor.rules.inputs import RuleInputs
 
 
-def _lifecycles(orders: pl.DataFrame) -> pl.DataFrame:
-    """One row per order_id, in no particular order: account_id (of its first visible update),
-    first_seen, rejected_seen (null if never rejected), times in µs."""
-    seen = pl.col("available_at").dt.epoch("us")
-    return orders.group_by("order_id").agg(
-        pl.col("account_id").sort_by("available_at", "ts", "status").first(),
-        first_seen=seen.min(),
-        rejected_seen=seen.filter(pl.col("status") == "rejected").min(),
-    )
-
-
 @dataclass(frozen=True, eq=False)
 class WindowBlocks:
     """The window counts as time × account matrices (accounts with orders, sorted)."""
@@ -42,7 +31,7 @@ def window_blocks(inputs: RuleInputs, window: timedelta) -> WindowBlocks:
     the account's first order."""
     times = grid_times(inputs.grid)
     span = window // timedelta(microseconds=1)
-    by_account = _lifecycles(inputs.exchange_orders).partition_by("account_id", as_dict=True)
+    by_account = inputs.order_lifecycles.partition_by("account_id", as_dict=True)
     accounts = tuple(sorted(account for (account,) in by_account))
     orders = np.zeros((len(accounts), times.size), dtype=np.int64)
     rejected = np.zeros_like(orders)
