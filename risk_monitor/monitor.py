@@ -42,6 +42,9 @@ from risk_monitor.telemetry import monitor_telemetry
 
 T = TypeVar("T")
 
+# rules that read only their own prod table, not the quotes or the book several rules share
+_OWN_VIEWS = frozenset({"api_unavailable", "order_rate", "reject_rate"})
+
 
 @dataclass(frozen=True, eq=False)
 class MonitorOutput:
@@ -61,11 +64,13 @@ def _signals_and_alerts(
     levelled frame is dropped once its alerts and rows are read off it, so no frame of every
     rule's levelled rows ever exists: it was the replay's peak memory."""
     times = grid_times(inputs.grid)
+    configured = list(limits.rules.configured())
+    # run last (from the other thread's end) the rules that read no shared view, so that
+    # thread starts on them while this one builds the quotes and the book, rather than both
+    # building the same quotes at once
     levelled = _from_both_ends(
-        [
-            partial(_levelled, inputs, name, rule_limits, times)
-            for name, rule_limits in limits.rules.configured()
-        ]
+        [partial(_levelled, inputs, name, rule_limits, times) for name, rule_limits in configured],
+        sorted(range(len(configured)), key=lambda i: configured[i][0] in _OWN_VIEWS),
     )
     parts = [part for part, _ in levelled]
     alerts = [events for _, events in levelled]
@@ -89,16 +94,17 @@ def _levelled(
     return RuleRows.encode(name, frame), owned_alert_events(frame)
 
 
-def _from_both_ends(jobs: Sequence[Callable[[], T]]) -> list[T]:
-    """Each job's result, in order. Two threads run them: this one from the first job on, the
-    other from the last one back, so a view several rules share (the book) is computed while
-    the other thread runs rules that do not need it; numpy and Polars release the GIL for
-    their array work. Jobs must be independent. The exception of the first job (in order) that
-    raised is raised, as if the jobs had run one after another."""
+def _from_both_ends(jobs: Sequence[Callable[[], T]], order: Sequence[int]) -> list[T]:
+    """Each job's result, in order. Two threads run them in `order` (a permutation of the
+    jobs' indices): this one from its first on, the other from its last back, so a view several
+    rules share (the book) is computed while the other thread runs rules that do not need it;
+    numpy and Polars release the GIL for their array work. Jobs must be independent. The
+    exception of the first job (in job order) that raised is raised, as if the jobs had run one
+    after another."""
     results: list[T | None] = [None] * len(jobs)
     errors: dict[int, BaseException] = {}
     lock = threading.Lock()
-    ends = [0, len(jobs)]  # the next job from the front, one past the next from the back
+    ends = [0, len(jobs)]  # the next place in `order` from the front, one past it from the back
 
     def run(front: bool) -> None:
         while True:
@@ -106,10 +112,11 @@ def _from_both_ends(jobs: Sequence[Callable[[], T]]) -> list[T]:
                 if ends[0] >= ends[1]:
                     return
                 if front:
-                    job, ends[0] = ends[0], ends[0] + 1
+                    place, ends[0] = ends[0], ends[0] + 1
                 else:
                     ends[1] -= 1
-                    job = ends[1]
+                    place = ends[1]
+            job = order[place]
             try:
                 results[job] = jobs[job]()
             except BaseException as error:  # re-raised below, in job order

@@ -61,6 +61,8 @@ def published_steps(
 ) -> tuple[np.ndarray, np.ndarray]:
     """`publications` of one key's rows as arrays: (available_at ascending, value) of the rows
     worth using from the moment they were published, by the same choice."""
+    if not available_at.size:
+        return available_at, values
     if not _lexsorted(available_at, ts, values):  # rows as an API publishes them already are
         order = np.lexsort((values, ts, available_at))
         available_at, ts, values = available_at[order], ts[order], values[order]

@@ -32,7 +32,8 @@ class UsdQuotes:
         return cls(ticks, frozenset(ticks["pair"].unique()))
 
     @cached_property
-    def _by_pair(self) -> dict[str, pl.DataFrame]:
+    def by_pair(self) -> dict[str, pl.DataFrame]:
+        """Each pair's ticks (data_staleness reads them too: a partition of every tick)."""
         return {
             pair: rows for (pair,), rows in self.ticks.partition_by("pair", as_dict=True).items()
         }
@@ -48,7 +49,7 @@ class UsdQuotes:
         return self._published[pair]
 
     def _publish(self, pair: str) -> tuple[np.ndarray, np.ndarray]:
-        rows = self._by_pair.get(pair)
+        rows = self.by_pair.get(pair)
         if rows is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         return published_steps(

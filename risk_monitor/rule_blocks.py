@@ -80,12 +80,18 @@ class Layout:
 
 def _held(triggers: np.ndarray) -> np.ndarray:
     """Down each column: on (1) / off (0) where triggered, else as the cell above; off at first."""
-    times = np.arange(triggers.shape[0], dtype=np.int32)[:, None]
-    last_on = np.where(triggers == 1, times, -1)
-    last_off = np.where(triggers == 0, times, -1)
-    np.maximum.accumulate(last_on, axis=0, out=last_on)
-    np.maximum.accumulate(last_off, axis=0, out=last_off)
-    return np.asarray(last_on > last_off)
+    return _held_between(triggers == 1, triggers == 0)
+
+
+def _held_between(on: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """Down each column: on where `on`, else off where `off`, else as the cell above; off at
+    first. Each trigger is coded 2 × time, + 1 if on: the running max is the last trigger, on
+    if odd (and -2, none yet, is even): one running max where an on and an off one took two,
+    and it is most of the cost."""
+    twice = 2 * np.arange(on.shape[0], dtype=np.int64 if on.shape[0] >= 2**30 else np.int32)
+    last = np.where(on, twice[:, None] + 1, np.where(off, twice[:, None], -2))
+    np.maximum.accumulate(last, axis=0, out=last)
+    return np.asarray((last & 1).astype(bool))
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,7 +169,7 @@ def _block_levels(
         # as levels._level_active, with null values never on and off only when disarmed
         on = armed & known & (value >= at)
         off = ~armed | (known & (value < at * limits.clear_ratio))
-        active[level] = _held(np.where(on, 1, np.where(off, 0, -1)).astype(np.int8))
+        active[level] = _held_between(on, off)
     shape = value.shape
     blocks = RuleBlocks(
         rule,
@@ -176,8 +182,8 @@ def _block_levels(
     )
     events = []
     for level in LEVELS:
-        changed = _changed(active[level])
-        t, c = np.nonzero(changed)
+        # np.nonzero of a matrix finds its cells' indices several times slower
+        t, c = np.divmod(np.flatnonzero(_changed(active[level])), max(shape[1], 1))
         threshold = pl.Series(levels[level][c])
         events.append(
             pl.DataFrame(
@@ -220,8 +226,10 @@ def _states(known: np.ndarray, active: dict[str, np.ndarray]) -> np.ndarray:
 def _changed(active: np.ndarray) -> np.ndarray:
     """Cells where a level differs from the cell above (off before the first time, so one on at
     the first time is raised then)."""
-    before = np.vstack([np.zeros((1, active.shape[1]), dtype=bool), active[:-1]])
-    return np.asarray(active != before)
+    changed = np.empty(active.shape, dtype=bool)
+    changed[:1] = active[:1]
+    np.not_equal(active[1:], active[:-1], out=changed[1:])
+    return changed
 
 
 def level_blocks(

@@ -153,7 +153,7 @@ def _from_blocks(
             "combo": np.tile(np.arange(combos, dtype=np.uint32), times.size),
             "value": column("value", np.float64),
             **{name: column(name, np.float64) for name in FLOATS if name != "value"},
-            "state": column("state", np.uint8).astype(np.uint32),
+            "state": column("state", np.uint8),
             "known": known,
         }
     )

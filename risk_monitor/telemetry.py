@@ -51,18 +51,20 @@ def monitor_telemetry(
     times, count = grid.height, len(gauges)
     if not count:
         return MONITOR_TELEMETRY.to_frame()
-    # the gauges side by side (time × gauge), read row by row
-    values = np.empty((times, count))
-    known = np.empty((times, count), dtype=bool)
+    # the gauges side by side (time × gauge), read row by row; filled gauge by gauge (a
+    # contiguous row each) and transposed once, as a column by column fill streams the whole
+    # matrix through the cache per gauge
+    values = np.empty((count, times))
+    known = np.empty((count, times), dtype=bool)
     for i, (*_, series) in enumerate(gauges):
-        values[:, i] = series.fill_null(0.0).to_numpy()
-        known[:, i] = series.is_not_null().to_numpy()
+        values[i] = series.fill_null(0.0).to_numpy()
+        known[i] = series.is_not_null().to_numpy()
     codes = pl.DataFrame(
         {
             "ts": np.repeat(grid_times(grid), count),
             "gauge": np.tile(np.arange(count, dtype=np.uint32), times),
-            "value": values.reshape(-1),
-            "known": known.reshape(-1),
+            "value": values.T.reshape(-1),
+            "known": known.T.reshape(-1),
         }
     )
     del values, known

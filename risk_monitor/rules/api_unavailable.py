@@ -7,10 +7,12 @@ the age does not depend on the poll rate, and it keeps growing when the poller i
 silent. Null before any poll of the endpoint is visible.
 """
 
-import polars as pl
+import numpy as np
 
-from risk_monitor.levels import RULE_SIGNAL, DurationLevelLimits
-from risk_monitor.point_in_time import age_seconds, as_of, publications
+from risk_monitor.dense import age_seconds, grid_times, step_on_grid
+from risk_monitor.levels import DurationLevelLimits
+from risk_monitor.point_in_time import published_steps
+from risk_monitor.rule_blocks import SignalBlock
 from risk_monitor.rules.inputs import RuleInputs
 
 ENDPOINT = ("venue", "endpoint")
@@ -20,27 +22,27 @@ class ApiUnavailableLimits(DurationLevelLimits):
     """Levels are durations without a successful poll ("3m"); above the poll period."""
 
 
-def api_unavailable(inputs: RuleInputs, limits: ApiUnavailableLimits) -> pl.DataFrame:
-    """One row per evaluation time × venue endpoint polled; RULE_SIGNAL."""
-    polls = inputs.api_status.with_columns(polled=pl.col("ts"))
-    last_ok = publications(polls.filter(pl.col("ok")), ENDPOINT, ["polled"])
-    first = (
-        polls.sort("available_at", "ts")
-        .group_by(*ENDPOINT, maintain_order=True)
-        .first()
-        .select(*ENDPOINT, "available_at", first_poll="polled")
-        .sort("available_at")
-    )
-    endpoints = first.select(ENDPOINT).sort(*ENDPOINT)
-    on_grid = inputs.grid.join(endpoints, how="cross")
-    return (
-        as_of(as_of(on_grid, last_ok, ENDPOINT), first, ENDPOINT)
-        .select(
-            "ts",
-            subject=pl.concat_str(pl.col("venue"), pl.lit(":"), pl.col("endpoint")),
-            account_id=pl.lit(None, pl.String),  # a venue's API serves every mandate
-            value=age_seconds(pl.coalesce("polled", "first_poll")),
-            armed=pl.lit(True),
-        )
-        .cast(RULE_SIGNAL)
+def api_unavailable(inputs: RuleInputs, limits: ApiUnavailableLimits) -> SignalBlock:
+    """Per evaluation time × venue endpoint polled (sorted by venue, endpoint)."""
+    times = grid_times(inputs.grid)
+    by_endpoint = inputs.api_status.partition_by(ENDPOINT, as_dict=True)
+    endpoints = sorted(by_endpoint)
+    since = np.zeros((times.size, len(endpoints)), dtype=np.int64)
+    known = np.zeros(since.shape, dtype=bool)
+    for i, endpoint in enumerate(endpoints):
+        rows = by_endpoint[endpoint]
+        available_at = rows["available_at"].dt.epoch("us").to_numpy()
+        ts = rows["ts"].dt.epoch("us").to_numpy()
+        ok = rows["ok"].to_numpy()
+        # the newest successful poll visible, chosen as any publication is
+        polled, seen = step_on_grid(times, *published_steps(available_at[ok], ts[ok], ts[ok]))
+        first = np.lexsort((ts, available_at))[0]  # the first poll published
+        since[:, i] = np.where(seen, polled, ts[first])
+        known[:, i] = seen | (times >= available_at[first])
+    return SignalBlock(
+        tuple(f"{venue}:{endpoint}" for venue, endpoint in endpoints),
+        (None,) * len(endpoints),  # a venue's API serves every mandate
+        age_seconds(np.broadcast_to(times[:, None], since.shape), since),
+        known,
+        np.ones(since.shape, dtype=bool),
     )

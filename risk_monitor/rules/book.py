@@ -18,6 +18,8 @@ from risk_monitor.point_in_time import published_steps
 from risk_monitor.prices import UsdQuotes
 from risk_monitor.rule_blocks import SignalBlock
 
+_BAND = 2048  # times worked on at a time
+
 BALANCE_KEY = ("account_id", "venue", "asset")
 
 
@@ -36,8 +38,10 @@ class Balances:
         keys = pl.DataFrame(
             sorted(by_key), schema=dict.fromkeys(BALANCE_KEY, pl.String), orient="row"
         )
-        balance = np.zeros((times.size, keys.height))
-        seen = np.zeros((times.size, keys.height), dtype=bool)
+        # filled key by key, so a key's column is contiguous: written column by column, a time ×
+        # key matrix streams the whole matrix through the cache once per key
+        balance = np.zeros((keys.height, times.size))
+        seen = np.zeros((keys.height, times.size), dtype=bool)
         for i, key in enumerate(keys.iter_rows()):
             rows = by_key[key]
             at, value = published_steps(
@@ -45,8 +49,8 @@ class Balances:
                 rows["ts"].dt.epoch("us").to_numpy(),
                 rows["balance"].to_numpy(),
             )
-            balance[:, i], seen[:, i] = step_on_grid(times, at, value)
-        return cls(keys, balance, seen)
+            balance[i], seen[i] = step_on_grid(times, at, value)
+        return cls(keys, np.ascontiguousarray(balance.T), np.ascontiguousarray(seen.T))
 
     def columns_of(self, **match: str) -> list[int]:
         """The keys' indices whose columns equal `match`, in key order."""
@@ -83,18 +87,24 @@ class Book:
         quoted = [quotes.on_grid(times, asset) for asset in assets]
         column = np.array([assets.index(asset) for asset in key_assets], dtype=np.intp)
         shape = (times.size, len(assets))
-        price = (np.column_stack([p for p, _ in quoted]) if quoted else np.zeros(shape))[:, column]
-        has_price = (
+        prices = np.column_stack([p for p, _ in quoted]) if quoted else np.zeros(shape)
+        has_prices = (
             np.column_stack([q for _, q in quoted]) if quoted else np.zeros(shape, dtype=bool)
-        )[:, column]
-        balance, seen = balances.balance, balances.seen
-        zero = balance == 0
-        # nothing held needs no price; the product is 0 exactly, as a partial sum is not
-        terms = np.where(zero, 0.0, balance * price)
-        known = seen & (zero | has_price)
-        worth = grouped_compensated_sum(terms, venues, known)
-        visible = _any(seen, venues)
-        priced = ~_any(seen & ~known, venues)
+        )
+        worth = np.empty((times.size, len(venues)))
+        visible = np.empty(worth.shape, dtype=bool)
+        priced = np.empty(worth.shape, dtype=bool)
+        # band by band of times, so each step's matrices are still in cache for the next
+        for top in range(0, times.size, _BAND):
+            rows = slice(top, top + _BAND)
+            balance, seen = balances.balance[rows], balances.seen[rows]
+            zero = balance == 0
+            # nothing held needs no price; the product is 0 exactly, as a partial sum is not
+            terms = np.where(zero, 0.0, balance * prices[rows][:, column])
+            known = seen & (zero | has_prices[rows][:, column])
+            worth[rows] = grouped_compensated_sum(terms, venues, known)
+            visible[rows] = _any(seen, venues)
+            priced[rows] = ~_any(seen & ~known, venues)
         return cls(grid, holdings, worth, visible, priced)
 
     @cached_property
@@ -117,17 +127,25 @@ class Book:
         """Max over each account's holdings `among` (a bool per holding) of `values` (time ×
         holding), time × account; 0 for an account with none of them."""
         chosen = [[h for h in hs if among[h]] for hs in self._groups]
-        largest = np.zeros((self.grid.height, len(chosen)))
-        for a, hs in enumerate(chosen):
-            if hs:
-                largest[:, a] = values[:, hs].max(axis=1)
-        return largest
+        return _reduce_groups(np.maximum, values, chosen, 0.0)
 
     def known(self, priced: np.ndarray | None = None) -> np.ndarray:
         """time × account: some balance of the account is visible and every one visible is
         priced (`priced` instead of the book's own, if given): its totals mean something."""
-        priced = self.priced if priced is None else priced
-        return np.asarray(_any(self.visible, self._groups) & ~_any(~priced, self._groups))
+        if priced is None:
+            return self._known
+        return np.asarray(self._some_visible & ~_any(~priced, self._groups))
+
+    @cached_property
+    def _some_visible(self) -> np.ndarray:
+        return _any(self.visible, self._groups)
+
+    @cached_property
+    def _known(self) -> np.ndarray:
+        """known() with the book's own prices, which most rules read: read-only, as shared."""
+        known = self.known(self.priced)
+        known.flags.writeable = False
+        return known
 
     def account_signal(
         self, value: np.ndarray, known: np.ndarray, armed: np.ndarray | None = None
@@ -141,8 +159,26 @@ class Book:
 
 def _any(matrix: np.ndarray, groups: list[list[int]]) -> np.ndarray:
     """time × group: whether any of the group's columns of `matrix` (bool) holds."""
-    out = np.zeros((matrix.shape[0], len(groups)), dtype=bool)
-    for g, columns in enumerate(groups):
-        if columns:
-            out[:, g] = matrix[:, columns].any(axis=1)
+    return _reduce_groups(np.logical_or, matrix, groups, False)
+
+
+def _reduce_groups(
+    ufunc: np.ufunc, matrix: np.ndarray, groups: list[list[int]], empty: float | bool
+) -> np.ndarray:
+    """time × group: `ufunc` over each group's columns of `matrix`, `empty` for a group of
+    none. Every group at once, its i-th column at step i: a gather and an operation over all
+    groups per step, where one group at a time reduces short rows. A group shorter than others
+    repeats its last column, which `ufunc` must ignore (max, or: x op x = x)."""
+    out = np.full((matrix.shape[0], len(groups)), empty, dtype=matrix.dtype)
+    some = [g for g, columns in enumerate(groups) if columns]
+    if not some:
+        return out
+    depth = max(len(groups[g]) for g in some)
+    steps = [[groups[g][min(i, len(groups[g]) - 1)] for g in some] for i in range(depth)]
+    for top in range(0, matrix.shape[0], _BAND):  # a band of times at a time stays in cache
+        band = matrix[top : top + _BAND]
+        reduced = np.take(band, steps[0], axis=1)
+        for columns in steps[1:]:
+            ufunc(reduced, np.take(band, columns, axis=1), out=reduced)
+        out[top : top + _BAND, some] = reduced
     return out

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 import numpy as np
+import polars as pl
 from pydantic import Field, field_validator
 
 from risk_monitor.dense import age_seconds, grid_times, newest_visible
@@ -45,9 +46,8 @@ def data_staleness(inputs: RuleInputs, limits: DataStalenessLimits) -> SignalBlo
     seen: list[np.ndarray] = []
     levels: dict[str, list[float | None]] = {"warning": [], "breach": []}
     for source, key in SOURCES.items():
-        rows = getattr(inputs, source)
         newest: list[np.ndarray] = []
-        for (feed,), feed_rows in sorted(rows.partition_by(key, as_dict=True).items()):
+        for feed, feed_rows in sorted(_feeds(inputs, source, key).items()):
             latest, visible = newest_visible(
                 times,
                 feed_rows["available_at"].dt.epoch("us").to_numpy(),
@@ -73,3 +73,11 @@ def data_staleness(inputs: RuleInputs, limits: DataStalenessLimits) -> SignalBlo
         warning_level=tuple(levels["warning"]),
         breach_level=tuple(levels["breach"]),
     )
+
+
+def _feeds(inputs: RuleInputs, source: str, key: str) -> dict[str, pl.DataFrame]:
+    """The source's rows per feed; the ticks as the USD quotes have already split them."""
+    if source == "market_ticks":
+        return inputs.usd_quotes.by_pair
+    rows: pl.DataFrame = getattr(inputs, source)
+    return {feed: part for (feed,), part in rows.partition_by(key, as_dict=True).items()}

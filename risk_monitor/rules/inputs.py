@@ -8,6 +8,7 @@ import polars as pl
 
 from risk_monitor.prices import USD, UsdQuotes
 from risk_monitor.rules.book import Balances, Book
+from risk_monitor.rules.order_lifecycles import order_lifecycles
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,6 +39,11 @@ class RuleInputs:
         # an asset whose balance is zero everywhere needs no price: it contributes nothing
         self.usd_quotes.require(self.assets_in_balances(held_only=True))
         return Book.value(self.balances, self.usd_quotes, self.grid)
+
+    @cached_property
+    def order_lifecycles(self) -> pl.DataFrame:
+        """One row per order: account_id, first_seen, rejected_seen (see order_lifecycles)."""
+        return order_lifecycles(self.exchange_orders)
 
     def assets_in_balances(self, *, held_only: bool) -> list[str]:
         """Assets that appear in the balances table (with a non-zero balance, if `held_only`)."""

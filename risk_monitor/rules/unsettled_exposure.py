@@ -13,8 +13,9 @@ import numpy as np
 import polars as pl
 
 from risk_monitor.config_types import Duration
-from risk_monitor.dense import grid_times
+from risk_monitor.dense import compensated_sum, grid_times, step_on_grid
 from risk_monitor.levels import RULE_SIGNAL, LevelLimits
+from risk_monitor.rule_blocks import SignalBlock
 from risk_monitor.rules.inputs import RuleInputs
 
 
@@ -26,41 +27,40 @@ class UnsettledExposureLimits(LevelLimits):
     grace: Duration | None = None
 
 
-def unsettled_exposure(inputs: RuleInputs, limits: UnsettledExposureLimits) -> pl.DataFrame:
-    """One row per evaluation time × custody account that ever had a settlement; RULE_SIGNAL."""
+def unsettled_exposure(
+    inputs: RuleInputs, limits: UnsettledExposureLimits
+) -> pl.DataFrame | SignalBlock:
+    """Per evaluation time × custody account that ever had a settlement."""
     overdue = _overdue_units(inputs, limits.grace or timedelta(0))
     if overdue.is_empty():
         return RULE_SIGNAL.to_frame()
     inputs.usd_quotes.require(overdue["asset"].unique())
-    keys = overdue.select("account_id", "asset").unique().sort("account_id", "asset")
-    on_grid = inputs.grid.join(keys, how="cross").sort("account_id", "asset", "ts")
-    units = on_grid.join_asof(
-        overdue, on="ts", by=["account_id", "asset"], strategy="backward", check_sortedness=False
-    ).with_columns(pl.col("units").fill_null(0.0))
-    priced = _priced(units.sort("asset", "ts"), inputs)
-    return (
-        priced.group_by("ts", "account_id")
-        .agg(value=(pl.col("units") * pl.col("usd_price")).sum())
-        .select(
-            "ts", subject="account_id", account_id="account_id", value="value", armed=pl.lit(True)
-        )
-        .sort("subject", "ts")
-        .cast(RULE_SIGNAL)
-    )
-
-
-def _priced(units: pl.DataFrame, inputs: RuleInputs) -> pl.DataFrame:
-    """`units` (on the grid) plus `usd_price` at its ts: null while the asset has no visible
-    quote."""
     times = grid_times(inputs.grid)
-    assets = tuple(sorted(units["asset"].unique()))
-    quoted = [inputs.usd_quotes.on_grid(times, asset) for asset in assets]
-    prices = np.stack([price for price, _ in quoted])
-    priced = np.stack([known for _, known in quoted])
-    asset = units["asset"].cast(pl.Enum(assets)).to_physical().to_numpy()
-    at = np.searchsorted(times, units["ts"].dt.epoch("us").to_numpy())
-    usd_price = pl.Series(prices[asset, at])
-    return units.with_columns(usd_price=pl.when(pl.Series(priced[asset, at])).then(usd_price))
+    by_key = overdue.partition_by("account_id", "asset", as_dict=True)
+    accounts = sorted({account for account, _ in by_key})
+    terms: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {account: [] for account in accounts}
+    for account, asset in sorted(by_key):
+        rows = by_key[(account, asset)]  # one row per change, ts ascending
+        units, seen = step_on_grid(
+            times, rows["ts"].dt.epoch("us").to_numpy(), rows["units"].to_numpy()
+        )
+        price, priced = inputs.usd_quotes.on_grid(times, asset)
+        # an asset without a visible quote adds nothing, as a null product adds nothing to a sum
+        terms[account].append((np.where(seen, units, 0.0) * price, priced))
+    # each account's assets added in asset order, as a group-by of its rows sums them
+    value = np.column_stack(
+        [
+            compensated_sum([term for term, _ in terms[a]], [ok for _, ok in terms[a]])
+            for a in accounts
+        ]
+    )
+    return SignalBlock(
+        tuple(accounts),
+        tuple(accounts),
+        value,
+        np.ones(value.shape, dtype=bool),
+        np.ones(value.shape, dtype=bool),
+    )
 
 
 def _overdue_units(inputs: RuleInputs, grace: timedelta) -> pl.DataFrame:
