@@ -40,9 +40,10 @@ class BookSide(Sequence[Level]):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:
             i += len(self._growth)
-        g = self._growth[i]  # out of range raises IndexError, which ends iteration
-        price = self._touch / g if self._inward else self._touch * g
-        return (price, self._top_qty * (1 + i) - self._used[i])
+        level = self.level(i) if i >= 0 else None
+        if level is None:
+            raise IndexError(i)  # which ends iteration
+        return level
 
     def level(self, i: int) -> Level | None:
         """Level i (i >= 0), None past the last: how `plan_taker` reads the levels, since a
