@@ -8,10 +8,13 @@ before the CLI imports Dagster and the stages, the two imports overlap instead o
 import os
 import sys
 
+from pipelines.startup import pause_collector
+
 
 def main() -> None:
     replaying = "run" in sys.argv[1:]
     if replaying:
+        pause_collector()  # resumed once the job is built (pipelines.runner.replay)
         from pipelines.quality import sidecar
 
         sidecar.warm_up()

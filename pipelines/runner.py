@@ -12,6 +12,7 @@ from dagster import DagsterInstance, Definitions
 
 from pipelines.partitions import scenario_partitions
 from pipelines.quality import sidecar
+from pipelines.startup import pause_collector, resume_collector
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
@@ -56,6 +57,7 @@ def replay_in_parallel(
 
 
 def _replay_one(data_dir: Path, scenario_id: str, seed: int | None) -> ReplayOutcome:
+    pause_collector()  # resumed once the job is built (replay)
     # before the stages are imported: the sidecar's import overlaps theirs (pipelines.__main__)
     sidecar.warm_up()
     from pipelines.definitions import build_definitions
@@ -84,6 +86,7 @@ def replay(
 ) -> list[ReplayOutcome]:
     register_partitions(instance, scenario_ids)
     job = definitions.resolve_job_def("replay_scenario")
+    resume_collector()
     run_config: dict[str, Any] = dict(QUIET)
     if seed is not None:
         # Run config replaces the resource's whole config: keep its directories (a --data-dir's
