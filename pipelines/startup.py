@@ -5,6 +5,7 @@ a million objects that live as long as the process. Each allocation burst of tha
 collections that walk all of them again, a fifth of the start's time (0.3-0.9 s of CPU on 2
 cores). So the collector waits until the job is built; then everything alive goes to the
 permanent generation (`gc.freeze`), where the replay's own collections never walk it again.
+The great_expectations sidecar's import is paused the same way.
 """
 
 import gc
