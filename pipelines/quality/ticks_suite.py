@@ -8,6 +8,8 @@ from typing import Any
 
 import polars as pl
 
+from simulators.schemas import MARKET_TICKS
+
 
 @dataclass(frozen=True)
 class SuiteOutcome:
@@ -29,14 +31,17 @@ def validate_market_ticks(ticks: pl.DataFrame, pairs: list[str]) -> SuiteOutcome
         .add_batch_definition_whole_dataframe("scenario")
     )
     suite = context.suites.add(gx.ExpectationSuite(name="prod.market_ticks"))
+    # the contract's columns, not the table's own: a table missing one, or with one extra or out
+    # of place, fails here
+    columns = list(MARKET_TICKS.names())
     expectations: list[Any] = [
-        *(gxe.ExpectColumnValuesToNotBeNull(column=c) for c in ticks.columns),
+        *(gxe.ExpectColumnValuesToNotBeNull(column=c) for c in columns),
         gxe.ExpectColumnValuesToBeBetween(column="price", min_value=0, strict_min=True),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="available_at", column_B="ts", or_equal=True
         ),
         gxe.ExpectColumnValuesToBeInSet(column="pair", value_set=pairs),
-        gxe.ExpectTableColumnsToMatchOrderedList(column_list=ticks.columns),
+        gxe.ExpectTableColumnsToMatchOrderedList(column_list=columns),
     ]
     for expectation in expectations:
         suite.add_expectation(expectation)

@@ -73,3 +73,9 @@ def test_a_process_sidecar_validates_one_table_then_exits_and_the_next_starts_af
     assert first._process.wait(timeout=60) == 0  # exits, handing back what it held
     assert process_sidecar.validate(ticks(), PAIRS).success
     assert process_sidecar._sidecar is None
+
+
+def test_a_table_that_lost_a_contract_column_fails_the_column_list(sidecar: Sidecar) -> None:
+    outcome = sidecar.validate_market_ticks(ticks().drop("available_at"), PAIRS)
+    assert not outcome.success
+    assert any("expect_table_columns_to_match_ordered_list" in f for f in outcome.failures)
