@@ -9,8 +9,12 @@ from dagster import ConfigurableResource
 
 from pipelines.project import LAKE_DIR
 from pipelines.resources.atomic import write_atomically
+from pipelines.resources.recent_frames import RecentFrames
 
 PARTITION_FILE = "part-0.parquet"
+# Enough for a 36-hour replay's signals and the tables read after them; a week's signals (over
+# 2 GiB decoded) are read from disk.
+RECENT = RecentFrames(budget_bytes=768 << 20)
 
 
 class MissingPartitionError(LookupError):
@@ -46,6 +50,7 @@ class Lake(ConfigurableResource):  # type: ignore[type-arg]
             lambda tmp: stored.write_parquet(tmp, compression="zstd", statistics=True),
             before_publish,
         )
+        RECENT.put(path, frame)
         return path
 
     def read(self, schema: str, table: str, scenario_id: str) -> pl.DataFrame:
@@ -55,8 +60,13 @@ class Lake(ConfigurableResource):  # type: ignore[type-arg]
                 f"{schema}.{table} has no data for scenario {scenario_id!r} ({path}); "
                 "materialize its upstream assets first"
             )
+        recent = RECENT.get(path)
+        if recent is not None:
+            return recent
         # not decoding the stored scenario_id at all: a string per row, millions in risk.signals
-        return pl.scan_parquet(path).drop("scenario_id").collect()
+        frame = pl.scan_parquet(path).drop("scenario_id").collect()
+        RECENT.put(path, frame)
+        return frame
 
     def read_stored(self, schema: str, table: str, scenario_ids: list[str]) -> pl.DataFrame:
         """Several scenarios' partitions as stored, `scenario_id` column included."""
