@@ -15,6 +15,7 @@ from types import MappingProxyType
 import polars as pl
 
 from simulators.market_data.errors import MarketDataError
+from simulators.market_data.wide import wide_on_shared_grid
 from simulators.time_grid import UTC_US
 
 DEFAULT_ANCHORS: Mapping[str, float] = MappingProxyType({"USD": 1.0, "USDC": 1.0})
@@ -122,7 +123,7 @@ def _wide_prices(source_ticks: pl.DataFrame, pairs: set[str]) -> pl.DataFrame:
     ticks = source_ticks.filter(pl.col("pair").is_in(sorted(pairs)))
     if ticks.is_empty():
         return source_ticks.select("ts").unique().sort("ts")
-    wide = ticks.pivot(on="pair", index="ts", values="price", maintain_order=True).sort("ts")
+    wide = wide_on_shared_grid(ticks, "pair", "ts", ["price"])
     gappy = [pair for pair in sorted(pairs) if wide[pair].has_nulls()]
     if gappy:
         raise MarketDataError(f"source ticks of {', '.join(gappy)} are not on one time grid")

@@ -10,6 +10,7 @@ import polars as pl
 
 from scenarios.universe import split_pair
 from simulators.market_data.errors import MarketDataError
+from simulators.market_data.wide import wide_on_shared_grid
 from simulators.schemas import REFERENCE_PRICES
 
 _SEPARATOR = "|"
@@ -17,13 +18,9 @@ _SEPARATOR = "|"
 
 def cross_pairs(legs_with_chaos: pl.DataFrame, pairs: Iterable[str]) -> pl.DataFrame:
     """REFERENCE_PRICES for `pairs`, sorted by (pair, ts)."""
-    wide = legs_with_chaos.pivot(
-        on="asset",
-        index="ts",
-        values=["usd_price", "usd_price_clean"],
-        separator=_SEPARATOR,
-        maintain_order=True,
-    ).sort("ts")
+    wide = wide_on_shared_grid(
+        legs_with_chaos, "asset", "ts", ["usd_price", "usd_price_clean"], _SEPARATOR
+    )
     # Built pair by pair in sorted order over a ts-sorted frame, so already sorted by (pair, ts).
     frames = [_pair(wide, pair) for pair in sorted(set(pairs))]
     if not frames:
