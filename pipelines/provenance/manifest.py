@@ -19,7 +19,7 @@ from pipelines import project
 from pipelines.audit.ground_truth_export import write_text
 from pipelines.contracts import CONTRACTS
 from pipelines.provenance.hashing import canonical_json, file_sha256, tree_sha256
-from pipelines.resources.lake import Lake
+from pipelines.resources.lake import Lake, written_sha256
 
 FORMAT = 1
 MANIFEST_TABLE = "audit.run_manifest"
@@ -115,7 +115,7 @@ def output_hashes(lake: Lake, scenario_id: str) -> tuple[list[OutputHash], list[
     found = {table: path for table, path in paths.items() if path.is_file()}
     # hashlib lets go of the interpreter while it hashes: both cores share the lake's ~100 MB
     with ThreadPoolExecutor(HASHING_THREADS) as pool:
-        digests = dict(zip(found, pool.map(file_sha256, found.values()), strict=True))
+        digests = dict(zip(found, pool.map(written_sha256, found.values()), strict=True))
     hashes = [
         OutputHash(
             table=table,

@@ -9,7 +9,7 @@ from dagster import ConfigurableResource
 
 from pipelines.project import LAKE_DIR
 from pipelines.resources.atomic import write_atomically
-from pipelines.resources.recent_frames import RecentFrames
+from pipelines.resources.recent_frames import FileIdentity, RecentFrames, file_identity
 
 PARTITION_FILE = "part-0.parquet"
 # Enough for a 36-hour replay's signals and the tables read after them; a week's signals (over
@@ -79,3 +79,20 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+_hashed: dict[Path, tuple[FileIdentity, str]] = {}
+
+
+def written_sha256(path: Path) -> str:
+    """`file_sha256`, once per version of the file in this process: a step hashes each partition
+    it writes, and the run's manifest lists them all again. Checking evidence reads the file
+    every time (`file_sha256`)."""
+    identity = file_identity(path)
+    known = _hashed.get(path)
+    if identity is not None and known is not None and known[0] == identity:
+        return known[1]
+    digest = file_sha256(path)
+    if identity is not None:
+        _hashed[path] = (identity, digest)
+    return digest

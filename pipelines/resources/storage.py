@@ -18,7 +18,7 @@ from dagster import (
 
 from pipelines.checks import CheckOutcome, check_table, contract_outcome
 from pipelines.contracts import CONTRACTS
-from pipelines.resources.lake import Lake, file_sha256
+from pipelines.resources.lake import Lake, written_sha256
 
 
 def asset_key(table: str) -> AssetKey:
@@ -98,7 +98,7 @@ class Storage(ConfigurableResource):  # type: ignore[type-arg]
             metadata={
                 "rows": frame.height,
                 "path": MetadataValue.path(str(path)),
-                "sha256": file_sha256(path),
+                "sha256": written_sha256(path),
                 "dagster/column_schema": _table_schema(frame),
                 **(metadata or {}),
             },

@@ -1,11 +1,11 @@
-"""A frame is handed back only while its file is the one it came from, within the budget."""
+"""A frame is handed back, and a partition hashed, only once per version of its file."""
 
 from pathlib import Path
 
 import polars as pl
 
 from pipelines.resources.atomic import write_atomically
-from pipelines.resources.lake import Lake
+from pipelines.resources.lake import Lake, file_sha256, written_sha256
 from pipelines.resources.recent_frames import RecentFrames
 
 
@@ -77,3 +77,11 @@ def test_the_lake_reads_back_what_it_wrote_and_what_another_writer_replaced(
     replaced = pl.DataFrame({"scenario_id": ["s1"], "x": [9.0]})
     write_atomically(path, replaced.write_parquet)
     assert lake.read("audit", "t", "s1").equals(replaced.drop("scenario_id"))
+
+
+def test_a_partition_is_hashed_once_per_version_of_its_file(tmp_path: Path) -> None:
+    path = _written(tmp_path / "t.parquet", pl.DataFrame({"x": [1]}))
+    first = written_sha256(path)
+    assert first == file_sha256(path)
+    _written(path, pl.DataFrame({"x": [2]}))  # replaced: hashed again
+    assert written_sha256(path) == file_sha256(path) != first
