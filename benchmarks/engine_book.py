@@ -2,60 +2,80 @@
 matches with (client orders resting in a `ClientBook` in price-time priority, the synthetic
 depth as a `BookSide` refilled every tick, `plan_taker` walking both best price first), driven
 order after order without what the engine adds around a match: entry latency, funds checks and
-holds, the ledger, fees, market impact and the order-event records."""
+holds, the ledger, fees, market impact and the order-event records.
+
+Its input is what the engine receives: `OrderRequest`s, built by the client before they arrive
+(`engine_requests`, outside the timing, as the textbook book's input is built before it)."""
 
 from benchmarks.order_flow import BookOrder
 from simulators.exchange.book import BUY, SELL, level_growth
 from simulators.exchange.client_book import ClientBook
 from simulators.exchange.liquidity import BookSide
 from simulators.exchange.matching import plan_taker
-from simulators.exchange.orders import LIMIT, MARKET, NEW, Order, OrderRequest
+from simulators.exchange.orders import CANCEL, LIMIT, MARKET, NEW, Order, OrderRequest
 
 HALF_SPREAD = 2e-4
 LEVEL_STEP = 5e-4
 LEVELS = 40
 ORDERS_PER_TICK = 4  # the synthetic depth refills every tick
 
+Arrival = tuple[OrderRequest, float]  # the request, and the reference mid when it arrives
 
-def match_engine_book(orders: list[BookOrder], top_qty: float = 1.0) -> int:
+
+def engine_requests(orders: list[BookOrder]) -> list[Arrival]:
+    return [(_request(order), order.mid) for order in orders]
+
+
+def match_engine_book(arrivals: list[Arrival], top_qty: float = 1.0) -> int:
     book = ClientBook()
     live: dict[str, Order] = {}
     growth = level_growth(LEVEL_STEP, LEVELS)
-    used = {BUY: [0.0] * LEVELS, SELL: [0.0] * LEVELS}
+    # what this tick's fills took of each synthetic level, per side, made when first taken from
+    # (as the engine's SyntheticLiquidity does)
+    used: dict[str, list[float]] = {}
     fills = 0
-    for seq, order in enumerate(orders):
+    for seq, (request, mid) in enumerate(arrivals):
         if seq % ORDERS_PER_TICK == 0:
-            used = {BUY: [0.0] * LEVELS, SELL: [0.0] * LEVELS}
-        if order.kind == "cancel":
-            resting = live.pop(order.order_id, None)
+            used = {}
+        _, order_id, _, _, action, side, _, _, qty, limit = request
+        if action == CANCEL:
+            resting = live.pop(order_id, None)
             if resting is not None:
                 book.remove(resting)
             continue
-        side = order.side
         buying = side == BUY
-        touch = order.mid * (1.0 + HALF_SPREAD if buying else 1.0 - HALF_SPREAD)
-        synthetic = BookSide(touch, not buying, growth, top_qty, used[side])
-        plan = plan_taker(
-            side, order.qty, order.price, synthetic, book.in_priority(SELL if buying else BUY)
+        taken = used.get(side)
+        if taken is None:
+            taken = used[side] = [0.0] * LEVELS
+        synthetic = BookSide(
+            mid * (1.0 + HALF_SPREAD) if buying else mid * (1.0 - HALF_SPREAD),
+            not buying,
+            growth,
+            top_qty,
+            taken,
         )
-        taker = Order(_request(order), seq)
-        for _, qty, level, maker in plan:
+        plan = plan_taker(side, qty, limit, synthetic, book.in_priority(SELL if buying else BUY))
+        taker = Order(request, seq)
+        for _, take, level, maker in plan:
             if maker is None:
-                used[side][level] += qty
+                taken[level] += take
             else:
-                maker.filled += qty
+                maker.filled += take
                 if maker.remaining == 0:
                     book.remove(maker)
                     del live[maker.order_id]
-            taker.filled += qty
+            taker.filled += take
         fills += len(plan)
-        if order.price is not None and taker.remaining > 0:
+        if limit is not None and taker.remaining > 0:
             book.add(taker)
-            live[order.order_id] = taker
+            live[order_id] = taker
     return fills
 
 
 def _request(order: BookOrder) -> OrderRequest:
+    if order.kind == "cancel":
+        return OrderRequest(0, order.order_id, "desk", "BTC/USD", CANCEL, order.side, "", "",
+                            0.0, None)  # fmt: skip
     kind = MARKET if order.price is None else LIMIT
     return OrderRequest(0, order.order_id, "desk", "BTC/USD", NEW, order.side, kind, "gtc",
                         order.qty, order.price)  # fmt: skip

@@ -13,7 +13,7 @@ import polars as pl
 
 from benchmarks.baseline_book import match_plain
 from benchmarks.baseline_exchange import BookShape, match_per_tick
-from benchmarks.engine_book import match_engine_book
+from benchmarks.engine_book import engine_requests, match_engine_book
 from benchmarks.order_flow import dense_flow
 from benchmarks.timing import Timing, measure
 from pipelines.resources.catalog import ScenarioCatalog
@@ -114,12 +114,19 @@ def book_timings(repeats: int) -> tuple[Timing, Timing]:
     market and cancel orders."""
     flow = dense_flow(BOOK_ORDERS)
     label = f"{BOOK_ORDERS // 1000} k limit/market/cancel orders, 1 pair"
-    engine_book, textbook = (
-        measure(f"order book: {name} ({label})", len(flow), "orders", partial(book, flow), repeats)
-        for name, book in (
-            ("the engine's matching objects", match_engine_book),
-            ("textbook plain Python", match_plain),
-        )
+    engine_book = measure(
+        f"order book: the engine's matching objects ({label})",
+        len(flow),
+        "orders",
+        partial(match_engine_book, engine_requests(flow)),
+        repeats,
+    )
+    textbook = measure(
+        f"order book: textbook plain Python ({label})",
+        len(flow),
+        "orders",
+        partial(match_plain, flow),
+        repeats,
     )
     return engine_book, textbook
 
