@@ -173,8 +173,10 @@ def _block_levels(
     if len(set(signal.subjects)) < len(signal.subjects):
         return None
     order = sorted(range(len(signal.subjects)), key=lambda i: signal.subjects[i])
-    value, known = signal.value[:, order], signal.value_known[:, order]
-    armed = signal.armed[:, order]
+    # most rules emit their subjects sorted already: no copy of their matrices then
+    columns = slice(None) if order == sorted(order) else order
+    value, known = signal.value[:, columns], signal.value_known[:, columns]
+    armed = signal.armed[:, columns]
     levels = {
         level: signal.level(f"{level}_level", getattr(limits, level))[order] for level in LEVELS
     }
