@@ -11,7 +11,9 @@ The levels' on/off conditions are evaluated by the same Polars expressions as
 is done here.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import polars as pl
@@ -80,21 +82,22 @@ class Layout:
 
 def _held(triggers: np.ndarray) -> np.ndarray:
     """Down each column: on (1) / off (0) where triggered, else as the cell above; off at first."""
-    return _held_between(triggers == 1, triggers == 0)
+    return _held_between(triggers == 1, partial(np.equal, triggers, 0))
 
 
-def _held_between(on: np.ndarray, off: np.ndarray) -> np.ndarray:
-    """Down each column: on where `on`, else off where `off`, else as the cell above; off at
+def _held_between(on: np.ndarray, off: Callable[[], np.ndarray]) -> np.ndarray:
+    """Down each column: on where `on`, else off where `off()`, else as the cell above; off at
     first. Most levels are never reached: a column never on is off throughout and every column
-    is off until the first on of any, so the hold is worked out only for the columns and rows
-    after that (16 of the benchmark's 22 levels not at all)."""
+    is off until the first on of any, so `off` is computed and the hold worked out only for
+    levels reached, over the columns and rows from there (16 of the benchmark's 22 levels not
+    at all)."""
     held = np.zeros(on.shape, dtype=bool)
     reached = np.flatnonzero(on.any(axis=0))
     if not reached.size:
         return held
     columns = slice(None) if reached.size == on.shape[1] else reached
     first = int(np.argmax(on[:, columns].any(axis=1)))
-    held[first:, columns] = _hold(on[first:, columns], off[first:, columns])
+    held[first:, columns] = _hold(on[first:, columns], off()[first:, columns])
     return held
 
 
@@ -184,8 +187,9 @@ def _block_levels(
     for level, at in levels.items():
         # as levels._level_active, with null values never on and off only when disarmed
         on = armed & known & (value >= at)
-        off = ~armed | (known & (value < at * limits.clear_ratio))
-        active[level] = _held_between(on, off)
+        active[level] = _held_between(
+            on, partial(_turned_off, armed, known, value, at * limits.clear_ratio)
+        )
     shape = value.shape
     blocks = RuleBlocks(
         rule,
@@ -229,6 +233,12 @@ def _block_levels(
             )
         )
     return blocks, owned_alerts(pl.concat(events))
+
+
+def _turned_off(
+    armed: np.ndarray, known: np.ndarray, value: np.ndarray, clear_level: np.ndarray
+) -> np.ndarray:
+    return ~armed | (known & (value < clear_level))
 
 
 def _states(known: np.ndarray, active: dict[str, np.ndarray]) -> np.ndarray:

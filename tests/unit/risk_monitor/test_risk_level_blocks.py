@@ -133,4 +133,4 @@ def test_a_level_is_held_between_on_and_off_in_columns_reached_late_or_never(see
     on[: int(rng.integers(0, times + 1))] = False  # nothing on before some time
     off = rng.random((times, columns)) < rng.random()
 
-    assert np.array_equal(_held_between(on, off), _held_reference(on, off))
+    assert np.array_equal(_held_between(on, lambda: off), _held_reference(on, off))
