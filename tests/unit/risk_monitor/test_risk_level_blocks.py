@@ -11,7 +11,7 @@ import pytest
 from risk_monitor.alerts import owned_alert_events
 from risk_monitor.levels import LEVELLED, RULE_SIGNAL, LevelLimits, apply_levels
 from risk_monitor.point_in_time import evaluation_grid
-from risk_monitor.rule_blocks import SignalBlock, level_blocks
+from risk_monitor.rule_blocks import SignalBlock, _held_between, level_blocks
 from risk_monitor.schemas import SIGNALS
 from risk_monitor.signal_rows import RuleRows, signals_table
 
@@ -112,3 +112,25 @@ def test_a_signal_block_levels_as_its_frame() -> None:
 
 def test_a_signal_block_with_a_repeated_subject_has_no_blocks() -> None:
     assert level_blocks("r", _block(9, ("a", "b", "a")), LIMITS, TIMES) is None
+
+
+def _held_reference(on: np.ndarray, off: np.ndarray) -> np.ndarray:
+    held = np.zeros(on.shape, dtype=bool)
+    for column in range(on.shape[1]):
+        state = False
+        for time in range(on.shape[0]):
+            state = True if on[time, column] else False if off[time, column] else state
+            held[time, column] = state
+    return held
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_level_is_held_between_on_and_off_in_columns_reached_late_or_never(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    times, columns = int(rng.integers(0, 30)), int(rng.integers(0, 5))
+    reached = rng.random(columns) < 0.5  # the other columns are never on
+    on = (rng.random((times, columns)) < 0.15) & reached
+    on[: int(rng.integers(0, times + 1))] = False  # nothing on before some time
+    off = rng.random((times, columns)) < rng.random()
+
+    assert np.array_equal(_held_between(on, lambda: off), _held_reference(on, off))
