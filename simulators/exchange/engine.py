@@ -15,6 +15,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from heapq import heappop, heappush
 from typing import Any
 
@@ -120,7 +121,9 @@ class Exchange:
         self._sequence = 0
         entry_rng = stream(seed, "exchange", "entry_latency")
         reject_rng = stream(seed, "exchange", "order_rejects")
-        self._entry_delays = Draws(lambda n: self.config.entry_latency.sample_us(entry_rng, n))
+        # no lambda over `self`: a cycle would keep the exchange and its millions of records
+        # alive until a collection, and the collector is paused while they are appended
+        self._entry_delays = Draws(partial(self.config.entry_latency.sample_us, entry_rng))
         self._reject_draws = Draws(reject_rng.random)
 
     # -- the step API -------------------------------------------------------------------------
