@@ -374,44 +374,41 @@ class Exchange:
         filled = order.filled if order is not None else 0.0
         average = order.avg_price if order is not None else None
         self.records.events.append(
-            (
-                moment,
-                request.order_id,
-                request.account_id,
-                request.pair,
-                request.action,
-                REJECTED,
-                filled,
-                average,
-                reason,
-            )
+            moment,
+            request.order_id,
+            request.account_id,
+            request.pair,
+            request.action,
+            REJECTED,
+            filled,
+            average,
+            reason,
+            self._latency_scale(request.pair, moment),
+            reason == EXCHANGE_UNAVAILABLE,  # an error response: delivered even while down
         )
-        scale = self._latency_scale(request.pair, moment)
-        self.records.event_extras.append((scale, reason == EXCHANGE_UNAVAILABLE))
 
     def _event(
         self, moment: int, order: Order, action: str, status: str, reason: str | None = None
     ) -> None:
         request = order.request
         filled = order.filled
-        self.records.events.append(
-            (
-                moment,
-                request.order_id,
-                request.account_id,
-                request.pair,
-                action,
-                status,
-                filled,
-                order.notional / filled if filled > 0 else None,  # `avg_price`, written out
-                reason,
-            )
-        )
         # an order's events share their pair and instant: `_latency_scale`'s memo, checked here
         last_pair, last_moment, scale = self._last_scale
         if moment != last_moment or request.pair != last_pair:
             scale = self._latency_scale(request.pair, moment)
-        self.records.event_extras.append((scale, False))
+        self.records.events.append(
+            moment,
+            request.order_id,
+            request.account_id,
+            request.pair,
+            action,
+            status,
+            filled,
+            order.notional / filled if filled > 0 else None,  # `avg_price`, written out
+            reason,
+            scale,
+            False,
+        )
 
     def _latency_scale(self, pair: str, moment: int) -> float:
         """Latency medians rise with the pair's recent volatility and with a latency spike."""

@@ -18,7 +18,7 @@ from scenarios.model import TypedStrategy
 from simulators.collector import collector_paused
 from simulators.exchange.config import ExchangeConfig
 from simulators.exchange.orders import OrderRequest
-from simulators.exchange.records import FillRow
+from simulators.exchange.records import FillColumns
 from simulators.exchange.simulate import ExchangeRun, finish_exchange, open_exchange
 from simulators.schemas import ORDER_REQUESTS
 from simulators.strategies.base import split, usd_price
@@ -92,7 +92,7 @@ def simulate_with_strategies(
         exchange.advance_us(moment)
         mids = VenueMids(exchange, moment)
         if len(fills) != fills_seen:  # most steps fill nothing
-            _observe(fills[fills_seen:], desks_of, mids)
+            _observe(fills, range(fills_seen, len(fills)), desks_of, mids)
             fills_seen = len(fills)
         deciding = due.get(moment)
         if deciding is not None:
@@ -123,11 +123,14 @@ def _by_account(desks: list[Desk]) -> dict[str, list[Desk]]:
     return desks_of
 
 
-def _observe(new_fills: list[FillRow], desks_of: dict[str, list[Desk]], mids: VenueMids) -> None:
-    """Each new fill to the desks of its account (most fills are no desk's)."""
-    for row in new_fills:
-        for desk in desks_of.get(row[3], ()):
-            desk.observe_fill(row, mids)
+def _observe(
+    fills: FillColumns, new: range, desks_of: dict[str, list[Desk]], mids: VenueMids
+) -> None:
+    """The `new` fills to the desks of their account (most fills are no desk's)."""
+    accounts = fills.account_id
+    for i in new:
+        for desk in desks_of.get(accounts[i], ()):
+            desk.observe_fill(fills.pair[i], fills.price[i], fills.qty[i], mids)
 
 
 def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, tuple[Desk, ...]]:

@@ -7,7 +7,6 @@ from scenarios.model import TypedStrategy
 from simulators.exchange.engine import Exchange
 from simulators.exchange.ledger import Ledger
 from simulators.exchange.orders import NEW, OrderRequest
-from simulators.exchange.records import FillRow
 from simulators.seeding import stream
 from simulators.strategies.base import OrderIntent, Strategy, View, split, usd_price
 from simulators.strategies.lazy_views import AccountBalances
@@ -44,11 +43,11 @@ class Desk:
         self._account = spec.account
         self._histories = [(pair, self.history[pair]) for pair in spec.pairs]
 
-    def observe_fill(self, row: FillRow, mids: Mapping[str, float]) -> None:
+    def observe_fill(self, pair: str, price: float, qty: float, mids: Mapping[str, float]) -> None:
         """Count a new fill of this account and its notional in USD (turnover)."""
         self.fills += 1
-        quote = split(row[4])[1]
-        self.turnover_usd += row[6] * row[7] * (usd_price(quote, mids) or 0.0)
+        quote = split(pair)[1]
+        self.turnover_usd += price * qty * (usd_price(quote, mids) or 0.0)
 
     def decide(
         self, moment: int, mids: Mapping[str, float], exchange: Exchange
