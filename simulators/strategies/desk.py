@@ -9,6 +9,7 @@ from simulators.exchange.ledger import Ledger
 from simulators.exchange.orders import NEW, OrderRequest
 from simulators.seeding import stream
 from simulators.strategies.base import OrderIntent, Strategy, View, split, usd_price
+from simulators.strategies.desk_records import DeskLog, DeskReports
 from simulators.strategies.lazy_views import AccountBalances
 from simulators.strategies.oms import Oms
 from simulators.strategies.registry import STRATEGIES, UNCHECKED
@@ -32,12 +33,10 @@ class Desk:
         self._blocked_reasons: dict[tuple[str, str], str] = {}
         self._view: View | None = None
         self.assets: list[str] = []  # the venue's, sorted: set at the first decision
-        # What the desk's tables need beyond its own id, kind and account: strategy_log rows
-        # (ts, decision, order_id, pair, side, qty, reason), their seq the position here; and
-        # per report, (ts, pnl_usd, turnover_usd, the position in each of `assets`): a
-        # strategy_performance row per asset.
-        self.log: list[tuple[object, ...]] = []
-        self.performance: list[tuple[int, float, float, list[float]]] = []
+        # What the desk's tables need beyond its own id, kind and account: strategy_log rows,
+        # and per report a strategy_performance row per asset.
+        self.log = DeskLog()
+        self.performance = DeskReports()
         # read every decision: plain attributes, not the validated spec's
         self._id = spec.id
         self._account = spec.account
@@ -77,24 +76,14 @@ class Desk:
             if blocked is None:
                 order_id = f"{self._id}-s{self._orders:07d}"
                 self._orders += 1
-                log(
-                    (
-                        moment,
-                        "submit",
-                        order_id,
-                        intent.pair,
-                        intent.side,
-                        intent.qty,
-                        intent.reason,
-                    )
-                )
+                log(moment, "submit", order_id, intent.pair, intent.side, intent.qty, intent.reason)
                 requests.append(self._request(moment, intent, order_id))
             else:
                 # the desk's worded reasons, looked up before calling to word one
                 reason = self._blocked_reasons.get((blocked, intent.reason))
                 if reason is None:
                     reason = self._blocked_reason(blocked, intent.reason)
-                log((moment, "blocked", None, intent.pair, intent.side, intent.qty, reason))
+                log(moment, "blocked", None, intent.pair, intent.side, intent.qty, reason)
         return requests
 
     def report(self, moment: int, prices: Sequence[float], ledger: Ledger) -> None:
@@ -106,7 +95,7 @@ class Desk:
             return
         positions = ledger.balances_of(self._account, self.assets)
         value = sum([amount * price for amount, price in zip(positions, prices, strict=True)])
-        self.performance.append((moment, value - self.opening_usd, self.turnover_usd, positions))
+        self.performance.append(moment, value - self.opening_usd, self.turnover_usd, positions)
 
     def _blocked_reason(self, blocked: str, reason: str) -> str:
         # A strategy past its rate limit is blocked for the same few reasons second after
