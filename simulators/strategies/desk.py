@@ -33,6 +33,7 @@ class Desk:
         self._blocked_reasons: dict[tuple[str, str], str] = {}
         self._view: View | None = None
         self.assets: list[str] = []  # the venue's, sorted: set at the first decision
+        self._asset_keys: list[tuple[str, str]] = []  # (account, asset) of each of `assets`
         # What the desk's tables need beyond its own id, kind and account: strategy_log rows,
         # and per report a strategy_performance row per asset.
         self.log = DeskLog()
@@ -93,7 +94,7 @@ class Desk:
         order of `assets`; the same for every desk, so the caller works them out once."""
         if self.opening_usd is None:
             return
-        positions = ledger.balances_of(self._account, self.assets)
+        positions = ledger.balances_at(self._asset_keys)
         value = sum([amount * price for amount, price in zip(positions, prices, strict=True)])
         self.performance.append(moment, value - self.opening_usd, self.turnover_usd, positions)
 
@@ -112,6 +113,7 @@ class Desk:
         # The venue lists the same pairs all run long, and the view reads the ledger live:
         # built once, at the first decision.
         self.assets = sorted({a for pair in mids for a in split(pair)})
+        self._asset_keys = [(self._account, asset) for asset in self.assets]
         return AccountBalances(ledger, self._account, self.assets)
 
     def _request(self, moment: int, intent: OrderIntent, order_id: str) -> OrderRequest:
