@@ -15,6 +15,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from heapq import heappop, heappush
 from typing import Any
 
@@ -120,7 +121,9 @@ class Exchange:
         self._sequence = 0
         entry_rng = stream(seed, "exchange", "entry_latency")
         reject_rng = stream(seed, "exchange", "order_rejects")
-        self._entry_delays = Draws(lambda n: self.config.entry_latency.sample_us(entry_rng, n))
+        # no lambda over `self`: a cycle would keep the exchange and its millions of records
+        # alive until a collection, and the collector is paused while they are appended
+        self._entry_delays = Draws(partial(self.config.entry_latency.sample_us, entry_rng))
         self._reject_draws = Draws(reject_rng.random)
 
     # -- the step API -------------------------------------------------------------------------
@@ -192,10 +195,20 @@ class Exchange:
         # The mid at a tick is a function of the tick and the pair's impact pushes alone:
         # remembered until either changes, since a second's decisions and orders ask alike.
         impact = cursor.impact
-        if k == cursor.mid_k and impact.pushes == cursor.mid_pushes:
+        pushes = impact.pushes
+        if k == cursor.mid_k and pushes == cursor.mid_pushes:
             return cursor.mid
-        mid = cursor.reference[k] * math.exp(impact.before(cursor.ts[k]))
-        cursor.mid, cursor.mid_k, cursor.mid_pushes = mid, k, impact.pushes
+        # `Impact.before`, its usual questions written out: no push yet (exp(0) is 1, the
+        # reference itself), or a tick after the latest push
+        tick = cursor.ts[k]
+        if not pushes:
+            mid = cursor.reference[k]
+        elif impact.last_us < tick:
+            decayed = impact.last_value * math.exp(-impact.rate * (tick - impact.last_us))
+            mid = cursor.reference[k] * math.exp(decayed)
+        else:
+            mid = cursor.reference[k] * math.exp(impact.before(tick))
+        cursor.mid, cursor.mid_k, cursor.mid_pushes = mid, k, pushes
         return mid
 
     def _tick(self, pair: str, moment_us: int) -> int:
@@ -210,14 +223,17 @@ class Exchange:
     @staticmethod
     def _seek(cursor: "_Cursor", moment_us: int) -> int:
         """Move `cursor` to the tick of `moment_us`, outside its span."""
-        ts, k, last = cursor.ts, cursor.k, cursor.last
-        if cursor.high <= moment_us and k < last and (k + 1 == last or moment_us < ts[k + 2]):
-            k += 1
-        else:
-            k = max(bisect_right(ts, moment_us) - 1, 0)  # `MarketPath.index`
+        if cursor.high <= moment_us < cursor.after:  # the next tick: most moves
+            k = cursor.k = cursor.k + 1
+            cursor.low, cursor.high = cursor.high, cursor.after
+            cursor.after = cursor.ts[k + 2] if k + 1 < cursor.last else math.inf
+            return k
+        ts, last = cursor.ts, cursor.last
+        k = max(bisect_right(ts, moment_us) - 1, 0)  # `MarketPath.index`
         # the first tick also answers for earlier moments, the last for every later one
         cursor.low = ts[k] if k > 0 else -math.inf
         cursor.high = ts[k + 1] if k < last else math.inf
+        cursor.after = ts[k + 2] if k + 1 < last else math.inf
         cursor.k = k
         return k
 
@@ -371,44 +387,41 @@ class Exchange:
         filled = order.filled if order is not None else 0.0
         average = order.avg_price if order is not None else None
         self.records.events.append(
-            (
-                moment,
-                request.order_id,
-                request.account_id,
-                request.pair,
-                request.action,
-                REJECTED,
-                filled,
-                average,
-                reason,
-            )
+            moment,
+            request.order_id,
+            request.account_id,
+            request.pair,
+            request.action,
+            REJECTED,
+            filled,
+            average,
+            reason,
+            self._latency_scale(request.pair, moment),
+            reason == EXCHANGE_UNAVAILABLE,  # an error response: delivered even while down
         )
-        scale = self._latency_scale(request.pair, moment)
-        self.records.event_extras.append((scale, reason == EXCHANGE_UNAVAILABLE))
 
     def _event(
         self, moment: int, order: Order, action: str, status: str, reason: str | None = None
     ) -> None:
         request = order.request
         filled = order.filled
-        self.records.events.append(
-            (
-                moment,
-                request.order_id,
-                request.account_id,
-                request.pair,
-                action,
-                status,
-                filled,
-                order.notional / filled if filled > 0 else None,  # `avg_price`, written out
-                reason,
-            )
-        )
         # an order's events share their pair and instant: `_latency_scale`'s memo, checked here
         last_pair, last_moment, scale = self._last_scale
         if moment != last_moment or request.pair != last_pair:
             scale = self._latency_scale(request.pair, moment)
-        self.records.event_extras.append((scale, False))
+        self.records.events.append(
+            moment,
+            request.order_id,
+            request.account_id,
+            request.pair,
+            action,
+            status,
+            filled,
+            order.notional / filled if filled > 0 else None,  # `avg_price`, written out
+            reason,
+            scale,
+            False,
+        )
 
     def _latency_scale(self, pair: str, moment: int) -> float:
         """Latency medians rise with the pair's recent volatility and with a latency spike."""
@@ -429,10 +442,12 @@ class Exchange:
 
 
 class _Cursor:
-    """A pair's tick last asked for, and the moments [low, high) it is the tick of; and the
-    mid last worked out, with the tick and impact pushes it was worked out at."""
+    """A pair's tick last asked for, the moments [low, high) it is the tick of, and [high,
+    after) the next tick's; and the mid last worked out, with the tick and impact pushes it was
+    worked out at."""
 
     __slots__ = (
+        "after",
         "high",
         "impact",
         "k",
@@ -452,6 +467,7 @@ class _Cursor:
         self.last = len(ts) - 1
         self.low: float = 1.0  # empty: the first question searches
         self.high: float = 0.0
+        self.after: float = 0.0
         self.k = -1
         self.mid = math.nan
         self.mid_k = -1

@@ -45,6 +45,12 @@ class Ledger:
         balance = self._balance
         return [balance.get((account, asset), 0.0) for asset in assets]
 
+    def balances_at(self, keys: Iterable[tuple[str, str]]) -> list[float]:
+        """`balance` of each (account, asset) of `keys`: `balances_of` for a caller that asks
+        for the same ones again and again, its keys built once."""
+        balance = self._balance
+        return [balance.get(key, 0.0) for key in keys]
+
     def available(self, account: str, asset: str) -> float:
         key = (account, asset)
         return self._balance.get(key, 0.0) - self._held.get(key, 0.0)

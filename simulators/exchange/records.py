@@ -1,5 +1,12 @@
-"""What the engine did, as rows appended during the run and turned into frames once at the end."""
+"""What the engine did, appended during the run and turned into frames once at the end.
 
+Fills and order events are the busiest records: kept as a column each (a list, or a typed array
+for numbers), not a tuple per row. Turning hundreds of thousands of scattered tuples into
+columns at the end cost more (a cache miss per row and value) than appending to the columns
+does, and the numbers in typed arrays are no Python object each to free.
+"""
+
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,8 +18,6 @@ from simulators.exchange.schemas import ORDER_EVENTS
 from simulators.schemas import ACCOUNT_TRUTH, FILLS
 from simulators.time_grid import utc_series
 
-FillRow = tuple[int, str, str, str, str, str, float, float, float, str, str]
-EventRow = tuple[int, str, str, str, str, str, float, float | None, str | None]
 # A client book state: (ts_us, pair, version); its levels: (version, side, level, price, qty).
 BookVersion = tuple[int, str, int]
 BookLevel = tuple[int, str, int, float, float]
@@ -47,28 +52,172 @@ def _frame(rows: Sequence[tuple[object, ...]], schema: pl.Schema) -> pl.DataFram
     return pl.DataFrame([ts, *rest])
 
 
+class FillColumns:
+    """FILLS, a column each, in the order the fills happened."""
+
+    __slots__ = (
+        "account_id",
+        "fee",
+        "fee_asset",
+        "fill_id",
+        "liquidity",
+        "order_id",
+        "pair",
+        "price",
+        "qty",
+        "side",
+        "ts",
+    )
+
+    def __init__(self) -> None:
+        self.ts = array("q")
+        self.fill_id: list[str] = []
+        self.order_id: list[str] = []
+        self.account_id: list[str] = []
+        self.pair: list[str] = []
+        self.side: list[str] = []
+        self.price = array("d")
+        self.qty = array("d")
+        self.fee = array("d")
+        self.fee_asset: list[str] = []
+        self.liquidity: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+    def append(
+        self, ts_us: int, fill_id: str, order_id: str, account_id: str, pair: str, side: str,
+        price: float, qty: float, fee: float, fee_asset: str, liquidity: str,
+    ) -> None:  # fmt: skip
+        self.ts.append(ts_us)
+        self.fill_id.append(fill_id)
+        self.order_id.append(order_id)
+        self.account_id.append(account_id)
+        self.pair.append(pair)
+        self.side.append(side)
+        self.price.append(price)
+        self.qty.append(qty)
+        self.fee.append(fee)
+        self.fee_asset.append(fee_asset)
+        self.liquidity.append(liquidity)
+
+    def frame(self) -> pl.DataFrame:
+        return _columns_frame(
+            FILLS,
+            self.ts,
+            [
+                self.fill_id,
+                self.order_id,
+                self.account_id,
+                self.pair,
+                self.side,
+                self.price,
+                self.qty,
+                self.fee,
+                self.fee_asset,
+                self.liquidity,
+            ],
+        )
+
+
+class EventColumns:
+    """ORDER_EVENTS plus EVENT_EXTRAS, a column each, in the order things happened."""
+
+    __slots__ = (
+        "account_id",
+        "action",
+        "avg_price",
+        "error_response",
+        "filled_qty",
+        "latency_scale",
+        "order_id",
+        "pair",
+        "reason",
+        "status",
+        "ts",
+    )
+
+    def __init__(self) -> None:
+        self.ts = array("q")
+        self.order_id: list[str] = []
+        self.account_id: list[str] = []
+        self.pair: list[str] = []
+        self.action: list[str] = []
+        self.status: list[str] = []
+        self.filled_qty = array("d")
+        self.avg_price: list[float | None] = []  # null until something fills
+        self.reason: list[str | None] = []
+        self.latency_scale = array("d")
+        self.error_response: list[bool] = []
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+    def append(
+        self, ts_us: int, order_id: str, account_id: str, pair: str, action: str, status: str,
+        filled_qty: float, avg_price: float | None, reason: str | None, latency_scale: float,
+        error_response: bool,
+    ) -> None:  # fmt: skip
+        self.ts.append(ts_us)
+        self.order_id.append(order_id)
+        self.account_id.append(account_id)
+        self.pair.append(pair)
+        self.action.append(action)
+        self.status.append(status)
+        self.filled_qty.append(filled_qty)
+        self.avg_price.append(avg_price)
+        self.reason.append(reason)
+        self.latency_scale.append(latency_scale)
+        self.error_response.append(error_response)
+
+    def frame(self) -> pl.DataFrame:
+        return _columns_frame(
+            pl.Schema({**ORDER_EVENTS, **EVENT_EXTRAS}),
+            self.ts,
+            [
+                self.order_id,
+                self.account_id,
+                self.pair,
+                self.action,
+                self.status,
+                self.filled_qty,
+                self.avg_price,
+                self.reason,
+                self.latency_scale,
+                self.error_response,
+            ],
+        )
+
+
+def _columns_frame(
+    schema: pl.Schema, micros: "array[int]", rest: Sequence[Sequence[object]]
+) -> pl.DataFrame:
+    """A frame of `schema` from its first column, UTC microseconds, and the others in order."""
+    if not micros:
+        return schema.to_frame()
+    names, dtypes = schema.names(), schema.dtypes()
+    series = [utc_series(names[0], np.frombuffer(micros, dtype=np.int64))]
+    for name, dtype, values in zip(names[1:], dtypes[1:], rest, strict=True):
+        if isinstance(values, array):  # numbers: the array's memory, not an object per value
+            series.append(pl.Series(name, np.frombuffer(values, dtype=np.float64), dtype=dtype))
+        else:
+            series.append(pl.Series(name, values, dtype=dtype))
+    return pl.DataFrame(series)
+
+
 @dataclass
 class Records:
-    fills: list[FillRow] = field(default_factory=list)
-    events: list[EventRow] = field(default_factory=list)
-    event_extras: list[tuple[float, bool]] = field(default_factory=list)
+    fills: FillColumns = field(default_factory=FillColumns)
+    events: EventColumns = field(default_factory=EventColumns)
     book_versions: list[BookVersion] = field(default_factory=list)
     book_levels: list[BookLevel] = field(default_factory=list)
 
     def fills_frame(self) -> pl.DataFrame:
-        return _frame(self.fills, FILLS)
+        return self.fills.frame()
 
     def events_frame(self) -> pl.DataFrame:
         """ORDER_EVENTS plus EVENT_EXTRAS, in the order things happened."""
-        events = _frame(self.events, ORDER_EVENTS)
-        if not self.event_extras:
-            return pl.concat([events, EVENT_EXTRAS.to_frame()], how="horizontal")
-        scale, error = zip(*self.event_extras, strict=True)
-        extras = [
-            pl.Series("latency_scale", scale, dtype=pl.Float64()),
-            pl.Series("error_response", error, dtype=pl.Boolean()),
-        ]
-        return events.with_columns(extras)
+        return self.events.frame()
 
     def book_versions_frame(self) -> pl.DataFrame:
         return _frame(self.book_versions, CLIENT_BOOK_VERSIONS)

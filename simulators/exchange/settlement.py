@@ -61,19 +61,17 @@ class Settlement:
             self._release_held(order, qty)
         order.fills += 1
         self._records.fills.append(
-            (
-                moment,
-                f"{request.order_id}-{order.fills}",  # `Order.next_fill_id`
-                request.order_id,
-                request.account_id,
-                request.pair,
-                request.side,
-                price,
-                qty,
-                fee,
-                quote,
-                liquidity,
-            )
+            moment,
+            f"{request.order_id}-{order.fills}",  # `Order.next_fill_id`
+            request.order_id,
+            request.account_id,
+            request.pair,
+            request.side,
+            price,
+            qty,
+            fee,
+            quote,
+            liquidity,
         )
         client, market = request.account_id, self._market_account
         buyer, seller = (client, market) if request.side == BUY else (market, client)
@@ -115,19 +113,17 @@ class Settlement:
         if order.held > 0:
             self._release_held(order, qty)
         self._records.fills.append(
-            (
-                moment,
-                order.next_fill_id(),
-                request.order_id,
-                request.account_id,
-                request.pair,
-                request.side,
-                price,
-                qty,
-                fee,
-                self._markets[request.pair].quote,
-                liquidity,
-            )
+            moment,
+            order.next_fill_id(),
+            request.order_id,
+            request.account_id,
+            request.pair,
+            request.side,
+            price,
+            qty,
+            fee,
+            self._markets[request.pair].quote,
+            liquidity,
         )
 
     def _release_held(self, order: Order, qty: float) -> None:

@@ -18,7 +18,7 @@ from scenarios.model import TypedStrategy
 from simulators.collector import collector_paused
 from simulators.exchange.config import ExchangeConfig
 from simulators.exchange.orders import OrderRequest
-from simulators.exchange.records import FillRow
+from simulators.exchange.records import FillColumns
 from simulators.exchange.simulate import ExchangeRun, finish_exchange, open_exchange
 from simulators.schemas import ORDER_REQUESTS
 from simulators.strategies.base import split, usd_price
@@ -92,7 +92,7 @@ def simulate_with_strategies(
         exchange.advance_us(moment)
         mids = VenueMids(exchange, moment)
         if len(fills) != fills_seen:  # most steps fill nothing
-            _observe(fills[fills_seen:], desks_of, mids)
+            _observe(fills, range(fills_seen, len(fills)), desks_of, mids)
             fills_seen = len(fills)
         deciding = due.get(moment)
         if deciding is not None:
@@ -123,11 +123,14 @@ def _by_account(desks: list[Desk]) -> dict[str, list[Desk]]:
     return desks_of
 
 
-def _observe(new_fills: list[FillRow], desks_of: dict[str, list[Desk]], mids: VenueMids) -> None:
-    """Each new fill to the desks of its account (most fills are no desk's)."""
-    for row in new_fills:
-        for desk in desks_of.get(row[3], ()):
-            desk.observe_fill(row, mids)
+def _observe(
+    fills: FillColumns, new: range, desks_of: dict[str, list[Desk]], mids: VenueMids
+) -> None:
+    """The `new` fills to the desks of their account (most fills are no desk's)."""
+    accounts = fills.account_id
+    for i in new:
+        for desk in desks_of.get(accounts[i], ()):
+            desk.observe_fill(fills.pair[i], fills.price[i], fills.qty[i], mids)
 
 
 def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, tuple[Desk, ...]]:
@@ -187,20 +190,20 @@ def _log_frame(desks: list[Desk]) -> pl.DataFrame:
     for desk in desks:
         if not desk.log:
             continue
-        ts, decision, order_id, pair, side, qty, reason = zip(*desk.log, strict=True)
+        log, rows = desk.log, len(desk.log)
         frames.append(
             pl.DataFrame(
                 [
-                    utc_series("ts", np.asarray(ts, dtype=np.int64)),
-                    _constant("strategy_id", desk.spec.id, len(ts)),
-                    _constant("kind", desk.spec.kind, len(ts)),
-                    pl.Series("seq", np.arange(len(ts), dtype=np.int64)),
-                    pl.Series("decision", decision, dtype=pl.String()),
-                    pl.Series("order_id", order_id, dtype=pl.String()),
-                    pl.Series("pair", pair, dtype=pl.String()),
-                    pl.Series("side", side, dtype=pl.String()),
-                    pl.Series("qty", qty, dtype=pl.Float64()),
-                    pl.Series("reason", reason, dtype=pl.String()),
+                    utc_series("ts", np.frombuffer(log.ts, dtype=np.int64)),
+                    _constant("strategy_id", desk.spec.id, rows),
+                    _constant("kind", desk.spec.kind, rows),
+                    pl.Series("seq", np.arange(rows, dtype=np.int64)),
+                    pl.Series("decision", log.decision, dtype=pl.String()),
+                    pl.Series("order_id", log.order_id, dtype=pl.String()),
+                    pl.Series("pair", log.pair, dtype=pl.String()),
+                    pl.Series("side", log.side, dtype=pl.String()),
+                    pl.Series("qty", np.frombuffer(log.qty, dtype=np.float64)),
+                    pl.Series("reason", log.reason, dtype=pl.String()),
                 ]
             )
         )
@@ -214,10 +217,11 @@ def _performance_frame(desks: list[Desk]) -> pl.DataFrame:
     for desk in desks:
         if not desk.performance or not desk.assets:
             continue
-        ts, pnl, turnover, positions = zip(*desk.performance, strict=True)
-        reports, assets = len(ts), len(desk.assets)
-        micros = np.tile(np.asarray(ts, dtype=np.int64), assets)
-        by_asset = np.asarray(positions, dtype=np.float64).reshape(reports, assets).T.ravel()
+        done = desk.performance
+        reports, assets = len(done), len(desk.assets)
+        micros = np.tile(np.frombuffer(done.ts, dtype=np.int64), assets)
+        positions = np.frombuffer(done.positions, dtype=np.float64)
+        by_asset = positions.reshape(reports, assets).T.ravel()
         frames.append(
             pl.DataFrame(
                 [
@@ -228,10 +232,8 @@ def _performance_frame(desks: list[Desk]) -> pl.DataFrame:
                         np.repeat(np.arange(assets), reports)
                     ),
                     pl.Series("position", by_asset),
-                    pl.Series("pnl_usd", np.tile(np.asarray(pnl, dtype=np.float64), assets)),
-                    pl.Series(
-                        "turnover_usd", np.tile(np.asarray(turnover, dtype=np.float64), assets)
-                    ),
+                    pl.Series("pnl_usd", np.tile(np.frombuffer(done.pnl_usd), assets)),
+                    pl.Series("turnover_usd", np.tile(np.frombuffer(done.turnover_usd), assets)),
                     utc_series("available_at", micros + PUBLISH_DELAY_US),
                 ]
             )

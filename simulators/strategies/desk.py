@@ -7,9 +7,9 @@ from scenarios.model import TypedStrategy
 from simulators.exchange.engine import Exchange
 from simulators.exchange.ledger import Ledger
 from simulators.exchange.orders import NEW, OrderRequest
-from simulators.exchange.records import FillRow
 from simulators.seeding import stream
 from simulators.strategies.base import OrderIntent, Strategy, View, split, usd_price
+from simulators.strategies.desk_records import DeskLog, DeskReports
 from simulators.strategies.lazy_views import AccountBalances
 from simulators.strategies.oms import Oms
 from simulators.strategies.registry import STRATEGIES, UNCHECKED
@@ -33,22 +33,21 @@ class Desk:
         self._blocked_reasons: dict[tuple[str, str], str] = {}
         self._view: View | None = None
         self.assets: list[str] = []  # the venue's, sorted: set at the first decision
-        # What the desk's tables need beyond its own id, kind and account: strategy_log rows
-        # (ts, decision, order_id, pair, side, qty, reason), their seq the position here; and
-        # per report, (ts, pnl_usd, turnover_usd, the position in each of `assets`): a
-        # strategy_performance row per asset.
-        self.log: list[tuple[object, ...]] = []
-        self.performance: list[tuple[int, float, float, list[float]]] = []
+        self._asset_keys: list[tuple[str, str]] = []  # (account, asset) of each of `assets`
+        # What the desk's tables need beyond its own id, kind and account: strategy_log rows,
+        # and per report a strategy_performance row per asset.
+        self.log = DeskLog()
+        self.performance = DeskReports()
         # read every decision: plain attributes, not the validated spec's
         self._id = spec.id
         self._account = spec.account
         self._histories = [(pair, self.history[pair]) for pair in spec.pairs]
 
-    def observe_fill(self, row: FillRow, mids: Mapping[str, float]) -> None:
+    def observe_fill(self, pair: str, price: float, qty: float, mids: Mapping[str, float]) -> None:
         """Count a new fill of this account and its notional in USD (turnover)."""
         self.fills += 1
-        quote = split(row[4])[1]
-        self.turnover_usd += row[6] * row[7] * (usd_price(quote, mids) or 0.0)
+        quote = split(pair)[1]
+        self.turnover_usd += price * qty * (usd_price(quote, mids) or 0.0)
 
     def decide(
         self, moment: int, mids: Mapping[str, float], exchange: Exchange
@@ -78,24 +77,14 @@ class Desk:
             if blocked is None:
                 order_id = f"{self._id}-s{self._orders:07d}"
                 self._orders += 1
-                log(
-                    (
-                        moment,
-                        "submit",
-                        order_id,
-                        intent.pair,
-                        intent.side,
-                        intent.qty,
-                        intent.reason,
-                    )
-                )
+                log(moment, "submit", order_id, intent.pair, intent.side, intent.qty, intent.reason)
                 requests.append(self._request(moment, intent, order_id))
             else:
                 # the desk's worded reasons, looked up before calling to word one
                 reason = self._blocked_reasons.get((blocked, intent.reason))
                 if reason is None:
                     reason = self._blocked_reason(blocked, intent.reason)
-                log((moment, "blocked", None, intent.pair, intent.side, intent.qty, reason))
+                log(moment, "blocked", None, intent.pair, intent.side, intent.qty, reason)
         return requests
 
     def report(self, moment: int, prices: Sequence[float], ledger: Ledger) -> None:
@@ -105,9 +94,9 @@ class Desk:
         order of `assets`; the same for every desk, so the caller works them out once."""
         if self.opening_usd is None:
             return
-        positions = ledger.balances_of(self._account, self.assets)
+        positions = ledger.balances_at(self._asset_keys)
         value = sum([amount * price for amount, price in zip(positions, prices, strict=True)])
-        self.performance.append((moment, value - self.opening_usd, self.turnover_usd, positions))
+        self.performance.append(moment, value - self.opening_usd, self.turnover_usd, positions)
 
     def _blocked_reason(self, blocked: str, reason: str) -> str:
         # A strategy past its rate limit is blocked for the same few reasons second after
@@ -124,6 +113,7 @@ class Desk:
         # The venue lists the same pairs all run long, and the view reads the ledger live:
         # built once, at the first decision.
         self.assets = sorted({a for pair in mids for a in split(pair)})
+        self._asset_keys = [(self._account, asset) for asset in self.assets]
         return AccountBalances(ledger, self._account, self.assets)
 
     def _request(self, moment: int, intent: OrderIntent, order_id: str) -> OrderRequest:

@@ -19,7 +19,7 @@ def test_an_order_trades_only_once_time_reaches_its_arrival() -> None:
     venue.submit(order(10, "o", "buy", 0.5), START + 10 * SECOND)
     assert not venue.records.fills  # in flight: entry latency
     venue.advance(START + 11 * SECOND)
-    assert [f[2] for f in venue.records.fills] == ["o"]
+    assert venue.records.fills.order_id == ["o"]
     assert venue.mid(PAIR, venue.clock_us) > BTC_PRICE  # pushed from the next tick on
 
 
