@@ -21,6 +21,7 @@ from typing import IO
 
 import polars as pl
 
+from pipelines.quality.deferred_imports import defer_unused_imports
 from pipelines.quality.ticks_suite import SuiteOutcome, validate_market_ticks
 from pipelines.startup import pause_collector, resume_collector
 
@@ -81,6 +82,7 @@ def _send(stream: IO[bytes], header: dict[str, object], payload: bytes) -> None:
 
 def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     pause_collector()  # a fifth of the import's CPU, taken from the parent's second core
+    defer_unused_imports()
     import great_expectations  # noqa: F401  the point of the sidecar: import while the parent works
 
     resume_collector()
