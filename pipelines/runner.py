@@ -12,6 +12,7 @@ from dagster import DagsterInstance, Definitions
 
 from pipelines.partitions import scenario_partitions
 from pipelines.quality import sidecar
+from pipelines.resources.lake import RECENT
 from pipelines.startup import pause_collector, resume_collector
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -96,12 +97,15 @@ def replay(
     outcomes = []
     for scenario_id in scenario_ids:
         on_start(scenario_id)
-        result = job.execute_in_process(
-            partition_key=scenario_id,
-            instance=instance,
-            run_config=run_config,
-            raise_on_error=False,
-        )
+        try:
+            result = job.execute_in_process(
+                partition_key=scenario_id,
+                instance=instance,
+                run_config=run_config,
+                raise_on_error=False,
+            )
+        finally:
+            RECENT.clear()  # what a run's steps shared is no use to the next scenario's
         outcomes.append(
             ReplayOutcome(scenario_id, result.success, result.run_id, _first_error(result))
         )

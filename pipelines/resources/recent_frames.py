@@ -1,10 +1,11 @@
-"""Tables this process wrote or read lately, kept in memory for the steps after it.
+"""Tables a run wrote or read lately, kept in memory for its later steps.
 
 A replay writes risk.signals (7 M rows, half a GiB decoded) in one step and reads it back in two
 more; decoding it from Parquet each time cost about as much as writing it. A frame is handed out
 again only while its file is the very one written or read (same inode, size and modification
 time: an atomic replace makes a new inode, so another process's rewrite is read from disk), and
-only within a memory budget, the least recently used going first.
+only within a memory budget, the least recently used going first. The runner empties it after
+each run: a worker's next scenario has no use for them.
 """
 
 import os
@@ -58,6 +59,9 @@ class RecentFrames:
                 return None
             self._frames.move_to_end(path)
             return kept[1].clone()
+
+    def __len__(self) -> int:
+        return len(self._frames)
 
     def clear(self) -> None:
         with self._lock:
