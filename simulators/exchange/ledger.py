@@ -23,9 +23,7 @@ class Ledger:
         self.opening: list[Change] = []
         # Every move, as columns: ts_us, source, target, asset, then the source's and the
         # target's balance after (a move is two changes at one instant in one asset). Moves are
-        # the engine's busiest record: rows of tuples, appended all run long, were slower to
-        # turn into columns at the end (a cache miss per row and value) than these are to
-        # append to; and the numbers in typed arrays are no Python object each.
+        # the engine's busiest record; simulators/exchange/records.py says why columns.
         self._move_ts = array("q")
         self._move_source: list[str] = []
         self._move_target: list[str] = []
@@ -40,14 +38,9 @@ class Ledger:
     def balance(self, account: str, asset: str) -> float:
         return self._balance.get((account, asset), 0.0)
 
-    def balances_of(self, account: str, assets: Iterable[str]) -> list[float]:
-        """`balance` of each of `assets`, in one call."""
-        balance = self._balance
-        return [balance.get((account, asset), 0.0) for asset in assets]
-
     def balances_at(self, keys: Iterable[tuple[str, str]]) -> list[float]:
-        """`balance` of each (account, asset) of `keys`: `balances_of` for a caller that asks
-        for the same ones again and again, its keys built once."""
+        """`balance` of each (account, asset) of `keys`: a caller that asks for the same ones
+        again and again builds its keys once."""
         balance = self._balance
         return [balance.get(key, 0.0) for key in keys]
 

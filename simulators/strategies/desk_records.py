@@ -1,7 +1,6 @@
 """A desk's rows for its tables, a column each: a decision a second per desk makes hundreds of
-thousands of rows, and a tuple per row cost more to turn into columns at the end (a cache miss
-per row and value) than appending to the columns does; numbers in typed arrays are no Python
-object each to free."""
+thousands of rows, kept as the engine keeps its fills (simulators/exchange/records.py says
+why)."""
 
 from array import array
 from collections.abc import Sequence
