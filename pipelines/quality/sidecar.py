@@ -6,9 +6,9 @@ while this one builds the market and runs the venues, then validates when the re
 gate: the gate stays where it was (before prod.market_ticks is written), its import leaves the
 critical path. One sidecar per process, reused by every run the process replays.
 
-The child is a plain `python -m` over pipes (a JSON line, then the table as Arrow IPC bytes;
-a JSON line back): it needs no multiprocessing machinery, and it ends by itself when its
-parent goes, however the parent ends, because its input closes.
+The child (pipelines.quality.suite_server) is a plain `python -m` over pipes: it needs no
+multiprocessing machinery, and it ends by itself when its parent goes, however the parent ends,
+because its input closes.
 """
 
 import atexit
@@ -21,9 +21,8 @@ from typing import IO
 
 import polars as pl
 
-from pipelines.quality.deferred_imports import defer_unused_imports
-from pipelines.quality.ticks_suite import SuiteOutcome, validate_market_ticks
-from pipelines.startup import pause_collector, resume_collector
+from pipelines.quality.ticks_suite import SuiteOutcome
+from simulators.schemas import MARKET_TICKS
 
 
 class QualitySidecarError(RuntimeError):
@@ -33,7 +32,7 @@ class QualitySidecarError(RuntimeError):
 class Sidecar:
     def __init__(self) -> None:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.quality.sidecar"],
+            [sys.executable, "-m", "pipelines.quality.suite_server"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -44,7 +43,8 @@ class Sidecar:
         body = io.BytesIO()
         ticks.write_ipc(body)
         try:
-            _send(self._process.stdin, {"pairs": pairs, "bytes": body.tell()}, body.getvalue())
+            header = {"pairs": pairs, "columns": MARKET_TICKS.names(), "bytes": body.tell()}
+            _send(self._process.stdin, header, body.getvalue())
             reply = json.loads(self._process.stdout.readline() or "null")
         except (BrokenPipeError, json.JSONDecodeError) as error:
             raise QualitySidecarError(self._stopped()) from error
@@ -78,29 +78,6 @@ class Sidecar:
 def _send(stream: IO[bytes], header: dict[str, object], payload: bytes) -> None:
     stream.write(json.dumps(header).encode() + b"\n" + payload)
     stream.flush()
-
-
-def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
-    pause_collector()  # a fifth of the import's CPU, taken from the parent's second core
-    defer_unused_imports()
-    import great_expectations  # noqa: F401  the point of the sidecar: import while the parent works
-
-    resume_collector()
-
-    while line := requests.readline():
-        header = json.loads(line)
-        ticks = pl.read_ipc(io.BytesIO(requests.read(header["bytes"])))
-        try:
-            outcome = validate_market_ticks(ticks, header["pairs"])
-            reply: dict[str, object] = {
-                "success": outcome.success,
-                "evaluated": outcome.evaluated,
-                "failures": outcome.failures,
-            }
-        except Exception as error:  # the parent names it; a traceback here would be lost
-            reply = {"error": f"{type(error).__name__}: {error}"}
-        replies.write(json.dumps(reply).encode() + b"\n")
-        replies.flush()
 
 
 _lock = threading.Lock()
@@ -142,7 +119,3 @@ def validate(ticks: pl.DataFrame, pairs: list[str]) -> SuiteOutcome:
         return retiring.validate_market_ticks(ticks, pairs)
     finally:
         retiring.retire()
-
-
-if __name__ == "__main__":
-    _serve(sys.stdin.buffer, sys.stdout.buffer)

@@ -1,14 +1,14 @@
 """A great-expectations suite on the published tick table, the monitor's main input.
 
-great_expectations costs seconds to import, so it is imported here only, when the check runs.
+It runs in the sidecar process (pipelines.quality.suite_server), which imports neither Polars nor
+the project's schemas: the table arrives as pandas, and the contract's columns with it.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
-from simulators.schemas import MARKET_TICKS
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,10 @@ class SuiteOutcome:
     failures: list[str]
 
 
-def validate_market_ticks(ticks: pl.DataFrame, pairs: list[str]) -> SuiteOutcome:
+def validate_market_ticks(
+    ticks: "pd.DataFrame", columns: list[str], pairs: list[str]
+) -> SuiteOutcome:
+    """`columns`: the prod.market_ticks contract's, in order; `pairs`: the scenario's."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -33,7 +36,6 @@ def validate_market_ticks(ticks: pl.DataFrame, pairs: list[str]) -> SuiteOutcome
     suite = context.suites.add(gx.ExpectationSuite(name="prod.market_ticks"))
     # the contract's columns, not the table's own: a table missing one, or with one extra or out
     # of place, fails here
-    columns = list(MARKET_TICKS.names())
     expectations: list[Any] = [
         *(gxe.ExpectColumnValuesToNotBeNull(column=c) for c in columns),
         gxe.ExpectColumnValuesToBeBetween(column="price", min_value=0, strict_min=True),
@@ -45,7 +47,7 @@ def validate_market_ticks(ticks: pl.DataFrame, pairs: list[str]) -> SuiteOutcome
     ]
     for expectation in expectations:
         suite.add_expectation(expectation)
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": ticks.to_pandas()})
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": ticks})
     result = batch.validate(suite)
     failures = [
         f"{r.expectation_config.type}({r.expectation_config.kwargs.get('column', '')}): "

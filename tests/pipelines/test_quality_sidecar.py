@@ -1,6 +1,8 @@
 """The great_expectations gate on prod.market_ticks, run in its sidecar process as the replay
 runs it: passes a good table, names what a bad one breaks, and fails loudly if the sidecar dies."""
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -79,3 +81,16 @@ def test_a_table_that_lost_a_contract_column_fails_the_column_list(sidecar: Side
     outcome = sidecar.validate_market_ticks(ticks().drop("available_at"), PAIRS)
     assert not outcome.success
     assert any("expect_table_columns_to_match_ordered_list" in f for f in outcome.failures)
+
+
+def test_the_sidecar_process_loads_neither_polars_nor_the_project_schemas() -> None:
+    # a second Polars beside the replay's costs its second core ~0.4 s of CPU and 30 MB
+    code = (
+        "import sys; from pipelines.quality import suite_server; suite_server.import_libraries();"
+        "watched = {'great_expectations', 'pyarrow', 'polars', 'simulators'};"
+        "print(sorted(watched & set(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "['great_expectations', 'pyarrow']"
