@@ -15,6 +15,9 @@ PARTITION_FILE = "part-0.parquet"
 # Enough for a 36-hour replay's signals and the tables read after them; a week's signals (over
 # 2 GiB decoded) are read from disk.
 RECENT = RecentFrames(budget_bytes=768 << 20)
+# zstd's fastest level: a 36 h replay's lake is 8% bigger (99 MB, not 91) for a fifth less
+# writing CPU (2.7 -> 2.1 s), on the cores the replay computes with.
+ZSTD_LEVEL = 1
 
 
 class MissingPartitionError(LookupError):
@@ -47,7 +50,9 @@ class Lake(ConfigurableResource):  # type: ignore[type-arg]
         path = self.path(schema, table, scenario_id)
         write_atomically(
             path,
-            lambda tmp: stored.write_parquet(tmp, compression="zstd", statistics=True),
+            lambda tmp: stored.write_parquet(
+                tmp, compression="zstd", compression_level=ZSTD_LEVEL, statistics=True
+            ),
             before_publish,
         )
         RECENT.put(path, frame)
