@@ -7,7 +7,7 @@ and the strategies move the market. Scripted orders are sent alongside, in time 
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,11 +17,12 @@ import polars as pl
 from scenarios.model import TypedStrategy
 from simulators.collector import collector_paused
 from simulators.exchange.config import ExchangeConfig
+from simulators.exchange.ledger import Ledger
 from simulators.exchange.orders import OrderRequest
 from simulators.exchange.records import FillColumns
 from simulators.exchange.simulate import ExchangeRun, finish_exchange, open_exchange
 from simulators.schemas import ORDER_REQUESTS
-from simulators.strategies.base import split, usd_price
+from simulators.strategies.base import QUOTE, split
 from simulators.strategies.desk import PUBLISH_DELAY_US, Desk
 from simulators.strategies.lazy_views import VenueMids
 from simulators.strategies.schemas import (
@@ -75,6 +76,7 @@ def simulate_with_strategies(
     every = duration_us(report_every)
     reports = set(range(start_us, end_us, every))
     assets = sorted({a for pair in exchange.markets for a in split(pair)})
+    pricing = [_pricing(asset, exchange.markets) for asset in assets]
     fills = exchange.records.fills
     desks_of = _by_account(desks)
     next_scripted = 0
@@ -100,9 +102,7 @@ def simulate_with_strategies(
                 for request in desk.decide(moment, mids, exchange):
                     exchange.submit_request(request, moment)
         if moment in reports:
-            prices = [usd_price(asset, mids) or 0.0 for asset in assets]
-            for desk in desks:
-                desk.report(moment, prices, exchange.ledger)
+            _report(moment, desks, pricing, mids, exchange.ledger)
     for request in scripted[next_scripted:]:
         exchange.submit_request(request, request.ts_us)
     run = finish_exchange(venue)
@@ -114,6 +114,35 @@ def simulate_with_strategies(
         ),
         strategy_performance=_performance_frame(desks),
     )
+
+
+def _report(
+    moment: int,
+    desks: list[Desk],
+    pricing: list[tuple[str | None, bool, float]],
+    mids: Mapping[str, float],
+    ledger: Ledger,
+) -> None:
+    prices = [
+        fixed if pair is None else 1.0 / mids[pair] if inverse else mids[pair]
+        for pair, inverse, fixed in pricing
+    ]
+    for desk in desks:
+        desk.report(moment, prices, ledger)
+
+
+def _pricing(asset: str, pairs: Container[str]) -> tuple[str | None, bool, float]:
+    """How `usd_price(asset, mids) or 0.0` finds the asset's price on a venue listing `pairs`:
+    (the pair whose mid it reads, whether inverted, else the price), worked out once for the
+    run's reports rather than at each."""
+    if asset == QUOTE:
+        return None, False, 1.0
+    direct, inverse = f"{asset}/{QUOTE}", f"{QUOTE}/{asset}"
+    if direct in pairs:
+        return direct, False, 0.0
+    if inverse in pairs:
+        return inverse, True, 0.0
+    return None, False, 0.0
 
 
 def _by_account(desks: list[Desk]) -> dict[str, list[Desk]]:
