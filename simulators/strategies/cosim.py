@@ -10,6 +10,7 @@ import math
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import numpy as np
 import polars as pl
@@ -30,6 +31,7 @@ from simulators.strategies.schemas import (
     STRATEGY_LOG,
     STRATEGY_PERFORMANCE,
 )
+from simulators.strategies.tape import Tape
 from simulators.time_grid import duration_us, utc_series
 from simulators.venues.chaos import ChaosWindow
 
@@ -98,7 +100,10 @@ def simulate_with_strategies(
             fills_seen = len(fills)
         deciding = due.get(moment)
         if deciding is not None:
-            for desk in deciding:
+            tapes, deciders = deciding
+            for tape in tapes:
+                tape.record(mids)
+            for desk in deciders:
                 for request in desk.decide(moment, mids, exchange):
                     exchange.submit_request(request, moment)
         if moment in reports:
@@ -162,8 +167,12 @@ def _observe(
             desk.observe_fill(fills.pair[i], fills.price[i], fills.qty[i], mids)
 
 
-def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, tuple[Desk, ...]]:
-    """The desks (in their order) that decide at each moment.
+# At a moment: the tapes to record, then the desks (in their order) that decide.
+Due = tuple[tuple[Tape, ...], tuple[Desk, ...]]
+
+
+def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, Due]:
+    """What to do at each moment a desk decides.
 
     Desks on one schedule (cadence and windows) are visited together: a desk deciding every
     second for 36 h is 130 k moments, and most desks share their schedule."""
@@ -172,17 +181,34 @@ def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, 
     for desk in desks:
         key = (duration_us(desk.spec.every), tuple(desk.windows_us))
         schedules[key] = (*schedules.get(key, ()), desk)
-    due: dict[int, tuple[Desk, ...]] = {}
+    due: dict[int, Due] = {}
     for (step, windows), together in schedules.items():
+        tapes = _shared_tape(windows, together)
         for low, high in windows:
             for moment in range(max(low, start_us), min(high, end_us), step):
                 already = due.get(moment)
                 due[moment] = (
-                    together
+                    (tapes, together)
                     if already is None
-                    else tuple(sorted(already + together, key=position.__getitem__))
+                    else (
+                        already[0] + tapes,
+                        tuple(sorted(already[1] + together, key=position.__getitem__)),
+                    )
                 )
     return due
+
+
+def _shared_tape(windows: Sequence[tuple[int, int]], together: Sequence[Desk]) -> tuple[Tape, ...]:
+    """One tape for the desks of a schedule, shared with them; none if a desk decides twice at
+    a moment (windows overlap) or lists a pair twice, since it appends each time to its own."""
+    if any(later[0] < earlier[1] for earlier, later in pairwise(sorted(windows))):
+        return ()
+    if any(len(set(desk.spec.pairs)) < len(desk.spec.pairs) for desk in together):
+        return ()
+    tape = Tape(list(dict.fromkeys(pair for desk in together for pair in desk.spec.pairs)))
+    for desk in together:
+        desk.share(tape)
+    return (tape,)
 
 
 def _status_rows(desks: list[Desk]) -> list[tuple[object, ...]]:
