@@ -80,6 +80,7 @@ def simulate_with_strategies(
     assets = sorted({a for pair in exchange.markets for a in split(pair)})
     pricing = [_pricing(asset, exchange.markets) for asset in assets]
     fills = exchange.records.fills
+    fill_ts = fills.ts
     desks_of = _by_account(desks)
     next_scripted = 0
     # the next scripted order's time, read every step: infinite once all are sent
@@ -95,9 +96,10 @@ def simulate_with_strategies(
             )
         exchange.advance_us(moment)
         mids = VenueMids(exchange, moment)
-        if len(fills) != fills_seen:  # most steps fill nothing
-            _observe(fills, range(fills_seen, len(fills)), desks_of, mids)
-            fills_seen = len(fills)
+        # most steps fill nothing; a column's length, a C call, not FillColumns.__len__ a step
+        if len(fill_ts) != fills_seen:
+            _observe(fills, range(fills_seen, len(fill_ts)), desks_of, mids)
+            fills_seen = len(fill_ts)
         deciding = due.get(moment)
         if deciding is not None:
             tapes, deciders = deciding
