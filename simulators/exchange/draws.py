@@ -2,7 +2,8 @@
 per order, and a numpy call per number would cost more than the matching. The sequence depends
 only on the generator's seed, never on how the draws are grouped into calls downstream."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import chain
 
 import numpy as np
 from numpy.typing import NDArray
@@ -12,13 +13,11 @@ BLOCK = 1024
 
 class Draws:
     def __init__(self, draw: Callable[[int], NDArray[np.generic]]) -> None:
-        self._draw = draw
-        self._block: list[float] = []
-        self._next = 0
+        # The chain's own `__next__`: a draw is a C call, and Python runs once a block.
+        self.next: Callable[[], float] = chain.from_iterable(_blocks(draw)).__next__
 
-    def next(self) -> float:
-        if self._next == len(self._block):
-            self._block = [float(x) for x in self._draw(BLOCK)]
-            self._next = 0
-        self._next += 1
-        return self._block[self._next - 1]
+
+def _blocks(draw: Callable[[int], NDArray[np.generic]]) -> Iterator[list[float]]:
+    """Blocks of draws as floats, each drawn only once the one before is used up."""
+    while True:
+        yield np.asarray(draw(BLOCK), dtype=np.float64).tolist()

@@ -7,6 +7,7 @@ over all accounts, the house's included, stays what it opened at.
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import repeat
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,8 +42,8 @@ class Ledger:
     def balances_at(self, keys: Iterable[tuple[str, str]]) -> list[float]:
         """`balance` of each (account, asset) of `keys`: a caller that asks for the same ones
         again and again builds its keys once."""
-        balance = self._balance
-        return [balance.get(key, 0.0) for key in keys]
+        # `map`, not a comprehension: no frame per call
+        return list(map(self._balance.get, keys, repeat(0.0)))
 
     def available(self, account: str, asset: str) -> float:
         key = (account, asset)

@@ -71,7 +71,10 @@ class Scalars:
 
 
 def _array(code: str, values: NDArray[Any], dtype: type[np.generic]) -> "array[Any]":
-    return array(code, np.ascontiguousarray(values, dtype=dtype).tobytes())
+    out = array(code)
+    # the memory as bytes, copied once: `array(code, values.tobytes())` copied it twice
+    out.frombytes(np.ascontiguousarray(values, dtype=dtype).data.cast("B"))
+    return out
 
 
 def build_markets(

@@ -7,9 +7,10 @@ and the strategies move the market. Scripted orders are sent alongside, in time 
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import numpy as np
 import polars as pl
@@ -17,11 +18,12 @@ import polars as pl
 from scenarios.model import TypedStrategy
 from simulators.collector import collector_paused
 from simulators.exchange.config import ExchangeConfig
+from simulators.exchange.ledger import Ledger
 from simulators.exchange.orders import OrderRequest
 from simulators.exchange.records import FillColumns
 from simulators.exchange.simulate import ExchangeRun, finish_exchange, open_exchange
 from simulators.schemas import ORDER_REQUESTS
-from simulators.strategies.base import split, usd_price
+from simulators.strategies.base import QUOTE, split
 from simulators.strategies.desk import PUBLISH_DELAY_US, Desk
 from simulators.strategies.lazy_views import VenueMids
 from simulators.strategies.schemas import (
@@ -29,6 +31,7 @@ from simulators.strategies.schemas import (
     STRATEGY_LOG,
     STRATEGY_PERFORMANCE,
 )
+from simulators.strategies.tape import Tape
 from simulators.time_grid import duration_us, utc_series
 from simulators.venues.chaos import ChaosWindow
 
@@ -75,7 +78,9 @@ def simulate_with_strategies(
     every = duration_us(report_every)
     reports = set(range(start_us, end_us, every))
     assets = sorted({a for pair in exchange.markets for a in split(pair)})
+    pricing = [_pricing(asset, exchange.markets) for asset in assets]
     fills = exchange.records.fills
+    fill_ts = fills.ts
     desks_of = _by_account(desks)
     next_scripted = 0
     # the next scripted order's time, read every step: infinite once all are sent
@@ -91,18 +96,20 @@ def simulate_with_strategies(
             )
         exchange.advance_us(moment)
         mids = VenueMids(exchange, moment)
-        if len(fills) != fills_seen:  # most steps fill nothing
-            _observe(fills, range(fills_seen, len(fills)), desks_of, mids)
-            fills_seen = len(fills)
+        # most steps fill nothing; a column's length, a C call, not FillColumns.__len__ a step
+        if len(fill_ts) != fills_seen:
+            _observe(fills, range(fills_seen, len(fill_ts)), desks_of, mids)
+            fills_seen = len(fill_ts)
         deciding = due.get(moment)
         if deciding is not None:
-            for desk in deciding:
+            tapes, deciders = deciding
+            for tape in tapes:
+                tape.record(mids)
+            for desk in deciders:
                 for request in desk.decide(moment, mids, exchange):
                     exchange.submit_request(request, moment)
         if moment in reports:
-            prices = [usd_price(asset, mids) or 0.0 for asset in assets]
-            for desk in desks:
-                desk.report(moment, prices, exchange.ledger)
+            _report(moment, desks, pricing, mids, exchange.ledger)
     for request in scripted[next_scripted:]:
         exchange.submit_request(request, request.ts_us)
     run = finish_exchange(venue)
@@ -114,6 +121,35 @@ def simulate_with_strategies(
         ),
         strategy_performance=_performance_frame(desks),
     )
+
+
+def _report(
+    moment: int,
+    desks: list[Desk],
+    pricing: list[tuple[str | None, bool, float]],
+    mids: Mapping[str, float],
+    ledger: Ledger,
+) -> None:
+    prices = [
+        fixed if pair is None else 1.0 / mids[pair] if inverse else mids[pair]
+        for pair, inverse, fixed in pricing
+    ]
+    for desk in desks:
+        desk.report(moment, prices, ledger)
+
+
+def _pricing(asset: str, pairs: Container[str]) -> tuple[str | None, bool, float]:
+    """How `usd_price(asset, mids) or 0.0` finds the asset's price on a venue listing `pairs`:
+    (the pair whose mid it reads, whether inverted, else the price), worked out once for the
+    run's reports rather than at each."""
+    if asset == QUOTE:
+        return None, False, 1.0
+    direct, inverse = f"{asset}/{QUOTE}", f"{QUOTE}/{asset}"
+    if direct in pairs:
+        return direct, False, 0.0
+    if inverse in pairs:
+        return inverse, True, 0.0
+    return None, False, 0.0
 
 
 def _by_account(desks: list[Desk]) -> dict[str, list[Desk]]:
@@ -133,8 +169,12 @@ def _observe(
             desk.observe_fill(fills.pair[i], fills.price[i], fills.qty[i], mids)
 
 
-def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, tuple[Desk, ...]]:
-    """The desks (in their order) that decide at each moment.
+# At a moment: the tapes to record, then the desks (in their order) that decide.
+Due = tuple[tuple[Tape, ...], tuple[Desk, ...]]
+
+
+def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, Due]:
+    """What to do at each moment a desk decides.
 
     Desks on one schedule (cadence and windows) are visited together: a desk deciding every
     second for 36 h is 130 k moments, and most desks share their schedule."""
@@ -143,17 +183,34 @@ def _decision_times(desks: list[Desk], start_us: int, end_us: int) -> dict[int, 
     for desk in desks:
         key = (duration_us(desk.spec.every), tuple(desk.windows_us))
         schedules[key] = (*schedules.get(key, ()), desk)
-    due: dict[int, tuple[Desk, ...]] = {}
+    due: dict[int, Due] = {}
     for (step, windows), together in schedules.items():
+        tapes = _shared_tape(windows, together)
         for low, high in windows:
             for moment in range(max(low, start_us), min(high, end_us), step):
                 already = due.get(moment)
                 due[moment] = (
-                    together
+                    (tapes, together)
                     if already is None
-                    else tuple(sorted(already + together, key=position.__getitem__))
+                    else (
+                        already[0] + tapes,
+                        tuple(sorted(already[1] + together, key=position.__getitem__)),
+                    )
                 )
     return due
+
+
+def _shared_tape(windows: Sequence[tuple[int, int]], together: Sequence[Desk]) -> tuple[Tape, ...]:
+    """One tape for the desks of a schedule, shared with them; none if a desk decides twice at
+    a moment (windows overlap) or lists a pair twice, since it appends each time to its own."""
+    if any(later[0] < earlier[1] for earlier, later in pairwise(sorted(windows))):
+        return ()
+    if any(len(set(desk.spec.pairs)) < len(desk.spec.pairs) for desk in together):
+        return ()
+    tape = Tape(list(dict.fromkeys(pair for desk in together for pair in desk.spec.pairs)))
+    for desk in together:
+        desk.share(tape)
+    return (tape,)
 
 
 def _status_rows(desks: list[Desk]) -> list[tuple[object, ...]]:

@@ -1,21 +1,21 @@
 """One strategy at its desk: the strategy, its OMS, what it has seen, and its books."""
 
-from collections import deque
 from collections.abc import Mapping, Sequence
+from operator import mul
 
 from scenarios.model import TypedStrategy
 from simulators.exchange.engine import Exchange
 from simulators.exchange.ledger import Ledger
 from simulators.exchange.orders import NEW, OrderRequest
 from simulators.seeding import stream
-from simulators.strategies.base import OrderIntent, Strategy, View, split, usd_price
+from simulators.strategies.base import QUOTE, OrderIntent, Strategy, View, split, usd_price
 from simulators.strategies.desk_records import DeskLog, DeskReports
-from simulators.strategies.lazy_views import AccountBalances
+from simulators.strategies.lazy_views import AccountBalances, VenueMids
 from simulators.strategies.oms import Oms
 from simulators.strategies.registry import STRATEGIES, UNCHECKED
+from simulators.strategies.tape import Tape
 from simulators.time_grid import to_us
 
-HISTORY = 10_001  # decisions of mids kept: enough for any lookback the params allow
 PUBLISH_DELAY_US = 1_000_000  # the strategy API serves a snapshot a second after it is taken
 
 
@@ -25,7 +25,10 @@ class Desk:
         self.strategy: Strategy = STRATEGIES[spec.kind](spec, stream(seed, "strategy", spec.id))
         self.oms = Oms(spec.params, checked=spec.kind not in UNCHECKED)
         self.windows_us = [(to_us(a), to_us(b)) for a, b in spec.windows]
-        self.history: dict[str, deque[float]] = {p: deque(maxlen=HISTORY) for p in spec.pairs}
+        # The mids at its decisions: its own tape, recorded as it decides, unless it shares its
+        # schedule's (`share`), which the co-simulation records once for every desk on it.
+        self._tape: Tape | None = Tape(spec.pairs)
+        self.history = self._tape.history
         self.fills = 0
         self.turnover_usd = 0.0
         self.opening_usd: float | None = None
@@ -41,19 +44,24 @@ class Desk:
         # read every decision: plain attributes, not the validated spec's
         self._id = spec.id
         self._account = spec.account
-        self._histories = [(pair, self.history[pair]) for pair in spec.pairs]
+
+    def share(self, tape: Tape) -> None:
+        """Read the mids of `tape`, which holds this desk's pairs, recorded by the caller at
+        each of this desk's decisions before the desk decides."""
+        self.history = {pair: tape.history[pair] for pair in self.spec.pairs}
+        self._tape = None
 
     def observe_fill(self, pair: str, price: float, qty: float, mids: Mapping[str, float]) -> None:
         """Count a new fill of this account and its notional in USD (turnover)."""
         self.fills += 1
         quote = split(pair)[1]
-        self.turnover_usd += price * qty * (usd_price(quote, mids) or 0.0)
+        # most fills are quoted in USD: `usd_price`'s first answer, without calling it per fill
+        usd = 1.0 if quote == QUOTE else (usd_price(quote, mids) or 0.0)
+        self.turnover_usd += price * qty * usd
 
-    def decide(
-        self, moment: int, mids: Mapping[str, float], exchange: Exchange
-    ) -> list[OrderRequest]:
-        for pair, seen in self._histories:
-            seen.append(mids[pair])
+    def decide(self, moment: int, mids: VenueMids, exchange: Exchange) -> list[OrderRequest]:
+        if self._tape is not None:
+            self._tape.record(mids)
         # One view per desk, brought up to date: a view per decision was a tenth of the
         # decision's cost, and no strategy keeps one past its `decide`.
         view = self._view
@@ -95,7 +103,8 @@ class Desk:
         if self.opening_usd is None:
             return
         positions = ledger.balances_at(self._asset_keys)
-        value = sum([amount * price for amount, price in zip(positions, prices, strict=True)])
+        # `map`, not a comprehension: no frame per report, and the same products summed in order
+        value = sum(map(mul, positions, prices))
         self.performance.append(moment, value - self.opening_usd, self.turnover_usd, positions)
 
     def _blocked_reason(self, blocked: str, reason: str) -> str:

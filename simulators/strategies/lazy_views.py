@@ -1,7 +1,8 @@
 """Mids and balances read on demand: a decision reads two or three of the venue's pairs and a
 couple of its own assets, so computing all of them every second would be most of the work."""
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from simulators.exchange.engine import Exchange
 from simulators.exchange.ledger import Ledger
@@ -31,6 +32,16 @@ class VenueMids(Mapping[str, float]):
                 return default
             cached = self._cache[pair] = self._exchange.mid(pair, self._moment_us)
         return cached
+
+    def record(self, histories: Iterable[tuple[str, deque[float]]]) -> None:
+        """Append each pair's mid to its history, as `history.append(self[pair])` would, without
+        a call per pair: a tape records its pairs every decision moment."""
+        cache, mid, moment_us = self._cache, self._exchange.mid, self._moment_us
+        for pair, seen in histories:
+            cached = cache.get(pair)
+            if cached is None:
+                cached = cache[pair] = mid(pair, moment_us)
+            seen.append(cached)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._exchange.markets)

@@ -31,24 +31,21 @@ class Oms:
         while sent and sent[0] <= horizon:
             sent.popleft()
         if self.checked:
-            # the rate first: a runaway or leaking strategy is blocked by it most seconds
-            blocked = self._rate() if len(sent) >= self._max_rate else None
-            if blocked is None:
-                blocked = self._position(intent, view)
+            count = len(sent)
+            if count >= self._max_rate:
+                # the rate first: a runaway or leaking strategy is blocked by it most seconds,
+                # with a few counts between them: each worded once, looked up before calling
+                return self._rate_messages.get(count) or self._rate(count)
+            blocked = self._position(intent, view)
             if blocked is not None:
                 return blocked
         sent.append(now)
         return None
 
-    def _rate(self) -> str | None:
-        sent = len(self._sent)
-        if sent < self._max_rate:
-            return None
-        # a runaway strategy is blocked several times a second, with a few counts between them
-        message = self._rate_messages.get(sent)
-        if message is None:
-            message = f"max_orders_per_minute: {sent} sent in the last minute"
-            self._rate_messages[sent] = message
+    def _rate(self, sent: int) -> str:
+        """Why `sent` orders in the last minute, the rate or more, block the next."""
+        message = f"max_orders_per_minute: {sent} sent in the last minute"
+        self._rate_messages[sent] = message
         return message
 
     def _position(self, intent: OrderIntent, view: View) -> str | None:
