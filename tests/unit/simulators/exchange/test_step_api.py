@@ -1,8 +1,9 @@
 """The step API a strategy co-simulation drives: submit at the present, advance time."""
 
+import numpy as np
 import pytest
 
-from simulators.time_grid import to_us
+from simulators.time_grid import duration_us, to_us
 from tests.unit.simulators.exchange.kit import (
     BTC_PRICE,
     PAIR,
@@ -11,7 +12,10 @@ from tests.unit.simulators.exchange.kit import (
     exchange,
     flat,
     order,
+    walk,
 )
+
+SECOND_US = duration_us(SECOND)
 
 
 def test_an_order_trades_only_once_time_reaches_its_arrival() -> None:
@@ -46,3 +50,15 @@ def test_a_mid_is_remembered_only_until_the_impact_moves() -> None:
     assert venue.mid(PAIR, later) == BTC_PRICE
     venue.impact[PAIR].push(to_us(START + 10 * SECOND), 0.001)
     assert venue.mid(PAIR, later) > BTC_PRICE
+
+
+def test_a_mid_read_after_any_gap_is_the_one_a_fresh_cursor_finds() -> None:
+    # The cursor steps to the next tick, looks a few ticks ahead, or searches the whole path:
+    # each must land on the tick a cursor that has never moved finds.
+    path = walk(400, seed=5)
+    venue = exchange(path)
+    rng = np.random.default_rng(9)
+    moment = to_us(START) - 3 * SECOND_US
+    for gap in rng.choice([0, 1, 2, 7, 31, 32, 33, 90], size=300):
+        moment += int(gap) * SECOND_US + int(rng.integers(0, SECOND_US))
+        assert venue.mid(PAIR, moment) == exchange(path).mid(PAIR, moment)
