@@ -12,7 +12,7 @@ from the middle and the top levels are read often.
 """
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Sequence
 
 from simulators.exchange.book import BUY, SELL
 from simulators.exchange.orders import Order
@@ -61,9 +61,10 @@ class ClientBook:
         orders = self._orders[side]
         return orders[-1] if orders else None
 
-    def in_priority(self, side: str) -> Iterator[Order]:
-        """Orders on `side`, best first, read lazily: plan with it, change the book after."""
-        return reversed(self._orders[side])
+    def queue(self, side: str) -> Sequence[Order]:
+        """Orders on `side`, best last: the book's own list, not a copy (one per order would
+        cost more than the planning that reads it), so plan with it and change the book after."""
+        return self._orders[side]
 
     def levels(self, side: str, depth: int) -> list[tuple[float, float]]:
         """Up to `depth` (price, total remaining) levels on `side`, best first."""

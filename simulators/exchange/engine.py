@@ -294,14 +294,15 @@ class Exchange:
             limit = None
         if request.time_in_force == POST_ONLY and limit is not None:
             touch = book.best(opposite)
-            if at_least_as_good(side, synthetic[0][0], limit) or (
+            # the synthetic book's best price is its touch (level 0: growth 1)
+            if at_least_as_good(side, synthetic[0], limit) or (
                 touch is not None and at_least_as_good(side, touch.price, limit)
             ):
                 self._reject(moment, request, POST_ONLY_WOULD_CROSS)
                 return
             plan: list[Execution] = []
         else:
-            plan = plan_taker(side, request.qty, limit, synthetic, book.in_priority(opposite))
+            plan = plan_taker(side, request.qty, limit, synthetic, book.queue(opposite))
         if limit is None:
             notional = sum([price * qty for price, qty, _, _ in plan])
             needed = self.settlement.funds_needed_for_market(side, request.qty, notional)
