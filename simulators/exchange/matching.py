@@ -44,14 +44,20 @@ def plan_taker(
     # `at_least_as_good`, `min` and `Order.remaining` written out, and float compared with float
     # (which the interpreter specialises): the loop runs once per fill, and a builtin, function
     # or property call there cost a quarter of planning
-    if limit is None:
-        limit = math.inf if buying else -math.inf
-    remaining = qty
-    dust = DUST * qty
+    touch, inward, growth, top_qty, used = synthetic
     # the best order is the last: indexed from the end, no iterator built per order
     at = len(resting) - 1
     maker = resting[at] if at >= 0 else None
-    touch, inward, growth, top_qty, used = synthetic
+    # a market order: no price stops it
+    limit = (math.inf if buying else -math.inf) if limit is None else limit
+    if (touch > limit if buying else touch < limit) and (
+        maker is None or (maker.price > limit if buying else maker.price < limit)
+    ):
+        # neither book's best reaches the limit (the touch is the best synthetic level):
+        # half the limit orders of a dense flow, answered before the walk is set up
+        return plan
+    remaining = qty
+    dust = DUST * qty
     levels = len(growth)
     level = -1
     available = 0.0  # left at synthetic level `level`: none before the first
