@@ -61,12 +61,12 @@ def match_engine_book(arrivals: list[Arrival], top_qty: float = 1.0) -> int:
                 taken[level] += take
             else:
                 maker.filled += take
-                if maker.remaining == 0:
+                if maker.remaining() == 0.0:
                     book.remove(maker)
                     del live[maker.order_id]
             taker.filled += take
         fills += len(plan)
-        if limit is not None and taker.remaining > 0:
+        if limit is not None and taker.remaining() > 0.0:
             book.add(taker)
             live[order_id] = taker
     return fills

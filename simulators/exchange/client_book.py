@@ -71,9 +71,9 @@ class ClientBook:
         out: list[tuple[float, float]] = []
         for order in reversed(self._orders[side]):
             if out and out[-1][0] == order.price:
-                out[-1] = (order.price, out[-1][1] + order.remaining)
+                out[-1] = (order.price, out[-1][1] + order.remaining())
             elif len(out) == depth:
                 break
             else:
-                out.append((order.price, order.remaining))
+                out.append((order.price, order.remaining()))
         return out

@@ -251,14 +251,14 @@ class Exchange:
         for side in (BUY, SELL):
             while (order := book.best(side)) is not None:
                 synthetic = self.liquidity.levels(pair, k, mid, side_taken(side))
-                plan = plan_taker(side, order.remaining, order.price, synthetic, ())
+                plan = plan_taker(side, order.remaining(), order.price, synthetic, ())
                 if not plan:
                     break
                 self.liquidity.consume(pair, k, side_taken(side), plan)
                 qty = sum(taken for _, taken, _, _ in plan)
                 self.settlement.with_market(moment, order, order.price, qty, MAKER)
                 self._report_fill(moment, order)
-                if order.remaining > 0:
+                if order.remaining() > 0.0:
                     break
 
     # -- arrivals -------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ class Exchange:
 
     def _finish_taker(self, moment: int, order: Order) -> None:
         request = order.request
-        remaining = order.remaining
+        remaining = order.remaining()
         if order.filled > 0:
             self._event(moment, order, NEW, FILLED if remaining == 0 else PARTIALLY_FILLED)
         if remaining == 0:
@@ -370,9 +370,9 @@ class Exchange:
 
     def _report_fill(self, moment: int, order: Order) -> None:
         """A resting order traded: its update, and its exit from the book once filled."""
-        self._event(moment, order, NEW, FILLED if order.remaining == 0 else PARTIALLY_FILLED)
+        self._event(moment, order, NEW, FILLED if order.remaining() == 0.0 else PARTIALLY_FILLED)
         self._touch(order.request.pair)
-        if order.remaining == 0:
+        if order.remaining() == 0.0:
             self._books[order.request.pair].remove(order)
             self._close(order)
 
