@@ -115,8 +115,8 @@ class Order:
         # The limit price. A market order never rests, so nothing asks for its price: NaN.
         limit = request.limit_price
         self.price: float = math.nan if limit is None else limit
-        self.qty = request.qty
-        self._dust = DUST * request.qty
+        self.qty = qty = request.qty  # a request's field costs a lookup each time it is read
+        self._dust = DUST * qty
         self.filled = 0.0
         self.notional = 0.0
         self.held = 0.0
