@@ -1,8 +1,9 @@
 """The exchange engine's order book on its own: the same objects and functions the engine
 matches with (client orders resting in a `ClientBook` in price-time priority, the synthetic
-depth as a `BookSide` refilled every tick, `plan_taker` walking both best price first), driven
-order after order without what the engine adds around a match: entry latency, funds checks and
-holds, the ledger, fees, market impact and the order-event records.
+depth as the `Depth` tuple `SyntheticLiquidity` gives, refilled every tick, `plan_taker`
+walking both best price first), driven order after order without what the engine adds around
+a match: entry latency, funds checks and holds, the ledger, fees, market impact and the
+order-event records.
 
 Its input is what the engine receives: `OrderRequest`s, built by the client before they arrive
 (`engine_requests`, outside the timing, as the textbook book's input is built before it)."""
@@ -10,7 +11,6 @@ Its input is what the engine receives: `OrderRequest`s, built by the client befo
 from benchmarks.order_flow import BookOrder
 from simulators.exchange.book import BUY, SELL, level_growth
 from simulators.exchange.client_book import ClientBook
-from simulators.exchange.liquidity import BookSide
 from simulators.exchange.matching import plan_taker
 from simulators.exchange.orders import CANCEL, LIMIT, MARKET, NEW, Order, OrderRequest
 
@@ -47,26 +47,26 @@ def match_engine_book(arrivals: list[Arrival], top_qty: float = 1.0) -> int:
         taken = used.get(side)
         if taken is None:
             taken = used[side] = [0.0] * LEVELS
-        synthetic = BookSide(
+        synthetic = (
             mid * (1.0 + HALF_SPREAD) if buying else mid * (1.0 - HALF_SPREAD),
             not buying,
             growth,
             top_qty,
             taken,
         )
-        plan = plan_taker(side, qty, limit, synthetic, book.in_priority(SELL if buying else BUY))
+        plan = plan_taker(side, qty, limit, synthetic, book.queue(SELL if buying else BUY))
         taker = Order(request, seq)
         for _, take, level, maker in plan:
             if maker is None:
                 taken[level] += take
             else:
                 maker.filled += take
-                if maker.remaining == 0:
+                if maker.remaining() == 0.0:
                     book.remove(maker)
                     del live[maker.order_id]
             taker.filled += take
         fills += len(plan)
-        if limit is not None and taker.remaining > 0:
+        if limit is not None and taker.remaining() > 0.0:
             book.add(taker)
             live[order_id] = taker
     return fills

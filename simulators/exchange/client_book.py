@@ -12,26 +12,26 @@ from the middle and the top levels are read often.
 """
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Sequence
 
 from simulators.exchange.book import BUY, SELL
 from simulators.exchange.orders import Order
 
 
 class ClientBook:
-    __slots__ = ("_keys", "_orders")
+    __slots__ = ("_sides",)
 
     def __init__(self) -> None:
-        self._keys: dict[str, list[float]] = {BUY: [], SELL: []}
-        self._orders: dict[str, list[Order]] = {BUY: [], SELL: []}
+        # per side, the keys and the orders: one look-up finds both
+        self._sides: dict[str, tuple[list[float], list[Order]]] = {BUY: ([], []), SELL: ([], [])}
 
     def __len__(self) -> int:
-        return len(self._orders[BUY]) + len(self._orders[SELL])
+        return len(self._sides[BUY][1]) + len(self._sides[SELL][1])
 
     def add(self, order: Order) -> None:
         side = order.side
         key = order.price if side == BUY else -order.price
-        keys, orders = self._keys[side], self._orders[side]
+        keys, orders = self._sides[side]
         at = bisect_left(keys, key)
         # before every order at its price, unless one of them came later (never in the engine)
         while at < len(keys) and keys[at] == key and orders[at].seq > order.seq:
@@ -41,7 +41,7 @@ class ClientBook:
 
     def remove(self, order: Order) -> None:
         side = order.side
-        keys, orders = self._keys[side], self._orders[side]
+        keys, orders = self._sides[side]
         if orders and orders[-1] is order:  # the best: most removals are fills at the touch
             keys.pop()
             orders.pop()
@@ -58,21 +58,22 @@ class ClientBook:
 
     def best(self, side: str) -> Order | None:
         """The next order to trade on `side` (buy = bids, sell = asks)."""
-        orders = self._orders[side]
+        orders = self._sides[side][1]
         return orders[-1] if orders else None
 
-    def in_priority(self, side: str) -> Iterator[Order]:
-        """Orders on `side`, best first, read lazily: plan with it, change the book after."""
-        return reversed(self._orders[side])
+    def queue(self, side: str) -> Sequence[Order]:
+        """Orders on `side`, best last: the book's own list, not a copy (one per order would
+        cost more than the planning that reads it), so plan with it and change the book after."""
+        return self._sides[side][1]
 
     def levels(self, side: str, depth: int) -> list[tuple[float, float]]:
         """Up to `depth` (price, total remaining) levels on `side`, best first."""
         out: list[tuple[float, float]] = []
-        for order in reversed(self._orders[side]):
+        for order in reversed(self._sides[side][1]):
             if out and out[-1][0] == order.price:
-                out[-1] = (order.price, out[-1][1] + order.remaining)
+                out[-1] = (order.price, out[-1][1] + order.remaining())
             elif len(out) == depth:
                 break
             else:
-                out.append((order.price, order.remaining))
+                out.append((order.price, order.remaining()))
         return out

@@ -271,14 +271,14 @@ class Exchange:
         for side in (BUY, SELL):
             while (order := book.best(side)) is not None:
                 synthetic = self.liquidity.levels(pair, k, mid, side_taken(side))
-                plan = plan_taker(side, order.remaining, order.price, synthetic, ())
+                plan = plan_taker(side, order.remaining(), order.price, synthetic, ())
                 if not plan:
                     break
                 self.liquidity.consume(pair, k, side_taken(side), plan)
                 qty = sum(taken for _, taken, _, _ in plan)
                 self.settlement.with_market(moment, order, order.price, qty, MAKER)
                 self._report_fill(moment, order)
-                if order.remaining > 0:
+                if order.remaining() > 0.0:
                     break
 
     # -- arrivals -------------------------------------------------------------------------------
@@ -314,14 +314,15 @@ class Exchange:
             limit = None
         if request.time_in_force == POST_ONLY and limit is not None:
             touch = book.best(opposite)
-            if at_least_as_good(side, synthetic[0][0], limit) or (
+            # the synthetic book's best price is its touch (level 0: growth 1)
+            if at_least_as_good(side, synthetic[0], limit) or (
                 touch is not None and at_least_as_good(side, touch.price, limit)
             ):
                 self._reject(moment, request, POST_ONLY_WOULD_CROSS)
                 return
             plan: list[Execution] = []
         else:
-            plan = plan_taker(side, request.qty, limit, synthetic, book.in_priority(opposite))
+            plan = plan_taker(side, request.qty, limit, synthetic, book.queue(opposite))
         if limit is None:
             notional = sum([price * qty for price, qty, _, _ in plan])
             needed = self.settlement.funds_needed_for_market(side, request.qty, notional)
@@ -358,7 +359,7 @@ class Exchange:
 
     def _finish_taker(self, moment: int, order: Order) -> None:
         request = order.request
-        remaining = order.remaining
+        remaining = order.remaining()
         if order.filled > 0:
             self._event(moment, order, NEW, FILLED if remaining == 0 else PARTIALLY_FILLED)
         if remaining == 0:
@@ -389,9 +390,9 @@ class Exchange:
 
     def _report_fill(self, moment: int, order: Order) -> None:
         """A resting order traded: its update, and its exit from the book once filled."""
-        self._event(moment, order, NEW, FILLED if order.remaining == 0 else PARTIALLY_FILLED)
+        self._event(moment, order, NEW, FILLED if order.remaining() == 0.0 else PARTIALLY_FILLED)
         self._touch(order.request.pair)
-        if order.remaining == 0:
+        if order.remaining() == 0.0:
             self._books[order.request.pair].remove(order)
             self._close(order)
 

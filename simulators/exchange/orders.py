@@ -90,7 +90,8 @@ class Order:
 
     The request's fields that matching reads on every pass (id, side, limit, quantity) are
     copied into slots once: read through the request, with `price` and `remaining` as
-    properties, they were a fifth of the order book's time."""
+    properties, they were a fifth of the order book's time. `remaining` is a method: the
+    interpreter calls a method in a third less time than it reads a property."""
 
     __slots__ = (
         "_dust",
@@ -114,14 +115,13 @@ class Order:
         # The limit price. A market order never rests, so nothing asks for its price: NaN.
         limit = request.limit_price
         self.price: float = math.nan if limit is None else limit
-        self.qty = request.qty
-        self._dust = DUST * request.qty
+        self.qty = qty = request.qty  # a request's field costs a lookup each time it is read
+        self._dust = DUST * qty
         self.filled = 0.0
         self.notional = 0.0
         self.held = 0.0
         self.fills = 0
 
-    @property
     def remaining(self) -> float:
         left = self.qty - self.filled
         return 0.0 if left <= self._dust else left

@@ -95,7 +95,7 @@ class Settlement:
 
     def hold_remainder(self, order: Order) -> None:
         """An order about to rest holds what its remainder could cost."""
-        order.held = order.remaining * self._hold_per_unit(order)
+        order.held = order.remaining() * self._hold_per_unit(order)
         self._ledger.hold(order.request.account_id, self.spend_asset(order), order.held)
 
     def release(self, order: Order) -> None:
