@@ -104,7 +104,7 @@ def split(pair: str) -> tuple[str, str]:
 def usd_price(asset: str, mids: Mapping[str, float]) -> float | None:
     if asset == QUOTE:
         return 1.0
-    direct_pair, inverse_pair = _usd_pairs(asset)
+    direct_pair, inverse_pair = usd_pairs(asset)
     direct = mids.get(direct_pair)
     if direct is not None:
         return direct
@@ -113,5 +113,6 @@ def usd_price(asset: str, mids: Mapping[str, float]) -> float | None:
 
 
 @lru_cache(maxsize=256)
-def _usd_pairs(asset: str) -> tuple[str, str]:
+def usd_pairs(asset: str) -> tuple[str, str]:
+    """The pairs that price `asset` in USD: directly, and inverted."""
     return f"{asset}/{QUOTE}", f"{QUOTE}/{asset}"

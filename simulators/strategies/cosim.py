@@ -23,7 +23,7 @@ from simulators.exchange.orders import OrderRequest
 from simulators.exchange.records import FillColumns
 from simulators.exchange.simulate import ExchangeRun, finish_exchange, open_exchange
 from simulators.schemas import ORDER_REQUESTS
-from simulators.strategies.base import QUOTE, split
+from simulators.strategies.base import QUOTE, split, usd_pairs
 from simulators.strategies.desk import PUBLISH_DELAY_US, Desk
 from simulators.strategies.lazy_views import VenueMids
 from simulators.strategies.schemas import (
@@ -144,7 +144,7 @@ def _pricing(asset: str, pairs: Container[str]) -> tuple[str | None, bool, float
     run's reports rather than at each."""
     if asset == QUOTE:
         return None, False, 1.0
-    direct, inverse = f"{asset}/{QUOTE}", f"{QUOTE}/{asset}"
+    direct, inverse = usd_pairs(asset)
     if direct in pairs:
         return direct, False, 0.0
     if inverse in pairs:
