@@ -37,7 +37,7 @@ def truth_labels(scenario: ValidScenario, signals: pl.DataFrame, truth: Truth) -
         else pl.DataFrame(schema=NO_CAUSES)
     )
     return (
-        rows.join(causes, on=["ts", "rule"], how="left")
+        rows.join(causes.cast({"rule": rows.schema["rule"]}), on=["ts", "rule"], how="left")
         .with_columns(label=pl.col("expectation_id").is_not_null())
         .select(LABELS.names())
         .cast(LABELS)

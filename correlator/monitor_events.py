@@ -21,7 +21,8 @@ def signal_changes(signals: pl.DataFrame) -> pl.DataFrame:
     before = pl.Series("previous", previous).replace_strict(LEVEL_NAMES, return_dtype=pl.String)
     return (
         in_time.select(COLUMNS)[pl.Series(rows)]
-        .with_columns(before)
+        # a few rows: as strings, like the alerts and scenario tables they are joined with
+        .with_columns(pl.col("rule", "subject", "state").cast(pl.String), before)
         .select("ts", "rule", "subject", "previous", *COLUMNS[3:])
         .sort("ts", "rule", "subject", maintain_order=True)
     )

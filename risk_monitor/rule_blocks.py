@@ -21,8 +21,8 @@ import polars as pl
 from risk_monitor.alerts import owned_alerts
 from risk_monitor.dense import long_frame
 from risk_monitor.levels import LEVELS, RULE_SIGNAL, SEVERITY, LevelLimits, configured_level
+from risk_monitor.schemas import STATES
 
-STATES = ("breach", "no_data", "ok", "warning")
 BREACH, NO_DATA, OK, WARNING = range(len(STATES))
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from risk_monitor.rule_blocks import STATES, RuleBlocks, grid_index
-from risk_monitor.schemas import SIGNALS
+from risk_monitor.rule_blocks import RuleBlocks, grid_index
+from risk_monitor.schemas import SIGNALS, STATES
 
 FLOATS = ("value", "warning_level", "breach_level")
 _BAND = 1024  # rows of the signal matrices written at a time
@@ -106,7 +106,11 @@ def signals(parts: Sequence[RuleBlocks | RuleRows], grid: pl.DataFrame) -> pl.Da
 
 
 def _names(names: Sequence[str], codes: np.ndarray) -> pl.Series:
-    return pl.Series(names, dtype=pl.String).gather(pl.Series(codes, dtype=pl.UInt32))
+    return _categories(names).gather(pl.Series(codes, dtype=pl.UInt32))
+
+
+def _categories(names: Sequence[str]) -> pl.Series:
+    return pl.Series(names, dtype=pl.Categorical)
 
 
 def _interleaved(blocks: Sequence[np.ndarray], times: int, dtype: type) -> np.ndarray:
@@ -161,12 +165,12 @@ def _from_blocks(
     # every string column is a gather from a few names: one select computes them in parallel
     return codes.select(
         pl.col("ts").cast(pl.Datetime("us", "UTC")),
-        rule=pl.lit(pl.Series(combo_rule, dtype=pl.String)).gather("combo"),
-        subject=pl.lit(pl.Series(combo_subject, dtype=pl.String)).gather("combo"),
+        rule=pl.lit(_categories(combo_rule)).gather("combo"),
+        subject=pl.lit(_categories(combo_subject)).gather("combo"),
         value=value if codes["known"].all() else pl.when("known").then(value),
         warning_level="warning_level",
         breach_level="breach_level",
-        state=pl.lit(pl.Series(STATES, dtype=pl.String)).gather("state"),
+        state=pl.lit(pl.Series(STATES, dtype=SIGNALS["state"])).gather("state"),
     ).cast(SIGNALS)
 
 
@@ -196,7 +200,7 @@ def _sorted(
             "rule": _names(combo_rule, combo),
             "subject": _names(combo_subject, combo),
             **{name: rows[name].gather(order) for name in FLOATS},
-            "state": pl.Series(STATES, dtype=pl.String).gather(rows["state"].gather(order)),
+            "state": pl.Series(STATES, dtype=SIGNALS["state"]).gather(rows["state"].gather(order)),
         }
     ).with_columns(pl.col("ts").cast(pl.Datetime("us")).dt.replace_time_zone("UTC"))
     return signals.cast(SIGNALS)

@@ -42,4 +42,6 @@ def threshold_breach(grid: Grid, signals: pl.DataFrame) -> pl.DataFrame:
         )
         for level, states in IN_FORCE.items()
     ]
-    return worst(grid, pl.concat(levels), ["rule", "subject", "level"])
+    # grouped on risk.signals' categories; labels are written as strings
+    breach = worst(grid, pl.concat(levels), ["rule", "subject", "level"])
+    return breach.with_columns(pl.col("rule", "subject").cast(pl.String))
