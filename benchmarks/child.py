@@ -58,6 +58,47 @@ def cold_run(scenario_file: Path, data_dir: Path) -> ChildRun:
     return ChildRun(scenario_file.stem, seconds, measured["max_rss_bytes"], code)
 
 
+@dataclass(frozen=True)
+class ColdRuns:
+    """Timed cold runs of one scenario, after an untimed one."""
+
+    runs: list[ChildRun]
+
+    @property
+    def median(self) -> ChildRun:
+        """The run of median time (the upper one of an even count)."""
+        return sorted(self.runs, key=lambda run: run.seconds)[len(self.runs) // 2]
+
+    @property
+    def seconds(self) -> list[float]:
+        return [run.seconds for run in self.runs]
+
+    @property
+    def max_rss_bytes(self) -> int:
+        return max(run.max_rss_bytes for run in self.runs)
+
+    def spread(self) -> str:
+        low, high = min(self.seconds), max(self.seconds)
+        return f"median of {len(self.runs)} ({low:.2f}-{high:.2f} s)"
+
+
+def cold_runs(scenario_file: Path, folder: Path, repeats: int, warmup: int = 1) -> ColdRuns:
+    """`repeats` cold runs, each into its own data directory under `folder` (the last one's is
+    `folder / "data"`), after `warmup` untimed ones: as every other figure, the first run pays
+    once-per-install costs a user's runs do not (compiling the project's bytecode, reading the
+    bundled candles into the page cache) and is not counted."""
+    for n in range(warmup):
+        cold_run(scenario_file, folder / f"warmup-{n}")
+        shutil.rmtree(folder / f"warmup-{n}")
+    runs = []
+    for n in range(repeats):
+        data = folder / ("data" if n == repeats - 1 else f"run-{n}")
+        runs.append(cold_run(scenario_file, data))
+        if data.name != "data":
+            shutil.rmtree(data)
+    return ColdRuns(runs)
+
+
 def used_instance(home: Path) -> None:
     """A Dagster instance as a user's is after their first run: the project's dagster.yaml and
     its databases created. Creating them takes seconds once per instance, never per replay, so
