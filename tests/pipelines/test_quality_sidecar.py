@@ -3,8 +3,10 @@ runs it: passes a good table, names what a bad one breaks, and fails loudly if t
 
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -65,6 +67,20 @@ def test_a_dead_sidecar_is_a_clear_error() -> None:
     with pytest.raises(QualitySidecarError, match="sidecar stopped"):
         doomed.validate_market_ticks(ticks(), PAIRS)
     doomed.close()
+
+
+def test_the_table_handed_to_the_sidecar_is_removed_once_answered(
+    sidecar: Sidecar, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert sidecar.validate_market_ticks(ticks(), PAIRS).success
+    assert not sidecar.validate_market_ticks(ticks().drop("pair"), PAIRS).success
+    doomed = Sidecar()
+    doomed.kill()
+    with pytest.raises(QualitySidecarError):
+        doomed.validate_market_ticks(ticks(), PAIRS)
+    doomed.close()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_process_sidecar_validates_one_table_then_exits_and_the_next_starts_afresh() -> None:
