@@ -13,6 +13,7 @@ import pytest
 
 from pipelines.quality import sidecar as process_sidecar
 from pipelines.quality.sidecar import QualitySidecarError, Sidecar
+from pipelines.quality.suite_server import read_ticks
 
 PAIRS = ["BTC/USD", "ETH/USD"]
 
@@ -58,6 +59,36 @@ def test_a_bad_tick_table_names_each_broken_expectation(sidecar: Sidecar) -> Non
     assert "expect_column_values_to_be_between(price): 1 unexpected" in failed
     assert "expect_column_values_to_be_in_set(pair): 1 unexpected" in failed
     assert "expect_column_pair_values_a_to_be_greater_than_b" in failed
+
+
+def test_the_sidecar_reads_the_pairs_as_a_categorical_of_the_table_s_own(tmp_path: Path) -> None:
+    path = tmp_path / "ticks.arrow"
+    ticks().with_columns(
+        pair=pl.when(pl.int_range(pl.len()) == 2).then(None).otherwise("pair")
+    ).write_ipc(path)
+    pair = read_ticks(str(path))["pair"]
+    assert pair.dtype == "category"
+    assert sorted(pair.cat.categories) == PAIRS
+    assert pair.isna().sum() == 1
+
+
+def test_pairs_outside_the_scenario_s_or_missing_are_counted_from_a_categorical(
+    sidecar: Sidecar,
+) -> None:
+    row = pl.int_range(pl.len())
+    bad = ticks().with_columns(
+        pair=pl.when(row.is_in([5, 150]))
+        .then(pl.lit("DOGE/USD"))
+        .when(row == 7)
+        .then(None)
+        .otherwise("pair")
+    )
+    outcome = sidecar.validate_market_ticks(bad, PAIRS)
+    assert not outcome.success
+    assert sorted(outcome.failures) == [
+        "expect_column_values_to_be_in_set(pair): 2 unexpected",
+        "expect_column_values_to_not_be_null(pair): 1 unexpected",
+    ]
 
 
 def test_a_dead_sidecar_is_a_clear_error() -> None:
