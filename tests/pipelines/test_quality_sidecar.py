@@ -58,7 +58,7 @@ def test_a_bad_tick_table_names_each_broken_expectation(sidecar: Sidecar) -> Non
     failed = " ".join(outcome.failures)
     assert "expect_column_values_to_be_between(price): 1 unexpected" in failed
     assert "expect_column_values_to_be_in_set(pair): 1 unexpected" in failed
-    assert "expect_column_pair_values_a_to_be_greater_than_b" in failed
+    assert "expect_column_pair_values_a_to_be_greater_than_b(): 1 unexpected" in failed
 
 
 def test_the_sidecar_reads_the_pairs_as_a_categorical_of_the_table_s_own(tmp_path: Path) -> None:
