@@ -141,3 +141,15 @@ def test_the_sidecar_process_loads_neither_polars_nor_the_project_schemas() -> N
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "['great_expectations', 'pyarrow']"
+
+
+def test_the_sidecar_rehearses_on_a_table_the_suite_passes_without_loading_polars() -> None:
+    code = (
+        "import sys; from pipelines.quality import suite_server; suite_server.import_libraries();"
+        "outcome = suite_server.rehearse();"
+        "print(outcome.success, outcome.evaluated, outcome.failures, 'polars' in sys.modules)"
+    )
+    printed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert printed == "True 8 [] False"
