@@ -3,14 +3,17 @@ runs it: passes a good table, names what a bad one breaks, and fails loudly if t
 
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 from pipelines.quality import sidecar as process_sidecar
 from pipelines.quality.sidecar import QualitySidecarError, Sidecar
+from pipelines.quality.suite_server import read_ticks
 
 PAIRS = ["BTC/USD", "ETH/USD"]
 
@@ -55,7 +58,37 @@ def test_a_bad_tick_table_names_each_broken_expectation(sidecar: Sidecar) -> Non
     failed = " ".join(outcome.failures)
     assert "expect_column_values_to_be_between(price): 1 unexpected" in failed
     assert "expect_column_values_to_be_in_set(pair): 1 unexpected" in failed
-    assert "expect_column_pair_values_a_to_be_greater_than_b" in failed
+    assert "expect_column_pair_values_a_to_be_greater_than_b(): 1 unexpected" in failed
+
+
+def test_the_sidecar_reads_the_pairs_as_a_categorical_of_the_table_s_own(tmp_path: Path) -> None:
+    path = tmp_path / "ticks.arrow"
+    ticks().with_columns(
+        pair=pl.when(pl.int_range(pl.len()) == 2).then(None).otherwise("pair")
+    ).write_ipc(path)
+    pair = read_ticks(str(path))["pair"]
+    assert pair.dtype == "category"
+    assert sorted(pair.cat.categories) == PAIRS
+    assert pair.isna().sum() == 1
+
+
+def test_pairs_outside_the_scenario_s_or_missing_are_counted_from_a_categorical(
+    sidecar: Sidecar,
+) -> None:
+    row = pl.int_range(pl.len())
+    bad = ticks().with_columns(
+        pair=pl.when(row.is_in([5, 150]))
+        .then(pl.lit("DOGE/USD"))
+        .when(row == 7)
+        .then(None)
+        .otherwise("pair")
+    )
+    outcome = sidecar.validate_market_ticks(bad, PAIRS)
+    assert not outcome.success
+    assert sorted(outcome.failures) == [
+        "expect_column_values_to_be_in_set(pair): 2 unexpected",
+        "expect_column_values_to_not_be_null(pair): 1 unexpected",
+    ]
 
 
 def test_a_dead_sidecar_is_a_clear_error() -> None:
@@ -65,6 +98,20 @@ def test_a_dead_sidecar_is_a_clear_error() -> None:
     with pytest.raises(QualitySidecarError, match="sidecar stopped"):
         doomed.validate_market_ticks(ticks(), PAIRS)
     doomed.close()
+
+
+def test_the_table_handed_to_the_sidecar_is_removed_once_answered(
+    sidecar: Sidecar, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert sidecar.validate_market_ticks(ticks(), PAIRS).success
+    assert not sidecar.validate_market_ticks(ticks().drop("pair"), PAIRS).success
+    doomed = Sidecar()
+    doomed.kill()
+    with pytest.raises(QualitySidecarError):
+        doomed.validate_market_ticks(ticks(), PAIRS)
+    doomed.close()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_process_sidecar_validates_one_table_then_exits_and_the_next_starts_afresh() -> None:
@@ -94,3 +141,15 @@ def test_the_sidecar_process_loads_neither_polars_nor_the_project_schemas() -> N
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "['great_expectations', 'pyarrow']"
+
+
+def test_the_sidecar_rehearses_on_a_table_the_suite_passes_without_loading_polars() -> None:
+    code = (
+        "import sys; from pipelines.quality import suite_server; suite_server.import_libraries();"
+        "outcome = suite_server.rehearse();"
+        "print(outcome.success, outcome.evaluated, outcome.failures, 'polars' in sys.modules)"
+    )
+    printed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert printed == "True 8 [] False"
