@@ -1,12 +1,11 @@
 """What the engine did, appended during the run and turned into frames once at the end.
 
-Fills and order events are the busiest records: kept as a column each (a list, or a typed array
-for numbers), not a tuple per row. Turning hundreds of thousands of scattered tuples into
-columns at the end cost more (a cache miss per row and value) than appending to the columns
-does, and the numbers in typed arrays are no Python object each to free.
+Fills and order events are the busiest records: kept as a list per column, not a tuple per row.
+Turning hundreds of thousands of scattered tuples into columns at the end cost more (a cache
+miss per row and value) than appending to the columns does; simulators/columns.py says why
+lists, numbers included.
 """
 
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -70,15 +69,15 @@ class FillColumns:
     )
 
     def __init__(self) -> None:
-        self.ts = array("q")
+        self.ts: list[int] = []
         self.fill_id: list[str] = []
         self.order_id: list[str] = []
         self.account_id: list[str] = []
         self.pair: list[str] = []
         self.side: list[str] = []
-        self.price = array("d")
-        self.qty = array("d")
-        self.fee = array("d")
+        self.price: list[float] = []
+        self.qty: list[float] = []
+        self.fee: list[float] = []
         self.fee_asset: list[str] = []
         self.liquidity: list[str] = []
 
@@ -138,16 +137,16 @@ class EventColumns:
     )
 
     def __init__(self) -> None:
-        self.ts = array("q")
+        self.ts: list[int] = []
         self.order_id: list[str] = []
         self.account_id: list[str] = []
         self.pair: list[str] = []
         self.action: list[str] = []
         self.status: list[str] = []
-        self.filled_qty = array("d")
+        self.filled_qty: list[float] = []
         self.avg_price: list[float | None] = []  # null until something fills
         self.reason: list[str | None] = []
-        self.latency_scale = array("d")
+        self.latency_scale: list[float] = []
         self.error_response: list[bool] = []
 
     def __len__(self) -> int:
@@ -190,18 +189,15 @@ class EventColumns:
 
 
 def _columns_frame(
-    schema: pl.Schema, micros: "array[int]", rest: Sequence[Sequence[object]]
+    schema: pl.Schema, micros: Sequence[int], rest: Sequence[Sequence[object]]
 ) -> pl.DataFrame:
     """A frame of `schema` from its first column, UTC microseconds, and the others in order."""
     if not micros:
         return schema.to_frame()
     names, dtypes = schema.names(), schema.dtypes()
-    series = [utc_series(names[0], np.frombuffer(micros, dtype=np.int64))]
+    series = [utc_series(names[0], micros)]
     for name, dtype, values in zip(names[1:], dtypes[1:], rest, strict=True):
-        if isinstance(values, array):  # numbers: the array's memory, not an object per value
-            series.append(pl.Series(name, np.frombuffer(values, dtype=np.float64), dtype=dtype))
-        else:
-            series.append(pl.Series(name, values, dtype=dtype))
+        series.append(pl.Series(name, values, dtype=dtype))
     return pl.DataFrame(series)
 
 
