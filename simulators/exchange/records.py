@@ -24,6 +24,7 @@ BookLevel = tuple[int, str, int, float, float]
 # Internal columns kept beside ORDER_EVENTS: what response latency to scale by, and whether a
 # row is an error response (delivered at once, even while the venue is down).
 EVENT_EXTRAS = pl.Schema({"latency_scale": pl.Float64(), "error_response": pl.Boolean()})
+HOLDING = ("account_id", "asset")  # what a balance is of
 CLIENT_BOOK_VERSIONS = pl.Schema(
     {"ts": pl.Datetime("us", "UTC"), "pair": pl.String(), "version": pl.Int64()}
 )
@@ -223,8 +224,8 @@ class Records:
 
 
 def balance_frame(changes: ChangeColumns, venue: str) -> pl.DataFrame:
-    """ACCOUNT_TRUTH from the ledger's changes: the last balance per (ts, account, asset), so
-    several moves in one instant read as one change."""
+    """ACCOUNT_TRUTH from the ledger's changes, sorted by (account_id, asset, ts): the last
+    balance per (ts, account, asset), so several moves in one instant read as one change."""
     micros, account, asset, balance = changes
     if not len(micros):
         return ACCOUNT_TRUTH.to_frame()
@@ -237,9 +238,17 @@ def balance_frame(changes: ChangeColumns, venue: str) -> pl.DataFrame:
             pl.Series("balance", balance),
         ]
     )
-    if (np.diff(micros) >= 0).all():  # the ledger writes in time order: always, in fact
-        # then the last change of an instant is the one its account and asset's next change
-        # does not share the instant with: a shift, not a hash of every row (5 times faster)
-        next_ts = pl.col("ts").shift(-1).over("account_id", "asset")
-        return frame.filter(next_ts.ne_missing(pl.col("ts")))
-    return frame.unique(subset=["ts", "account_id", "asset"], keep="last", maintain_order=True)
+    if not (np.diff(micros) >= 0).all():  # never, in fact: the ledger writes in time order
+        deduped = frame.unique(subset=["ts", *HOLDING], keep="last", maintain_order=True)
+        return deduped.sort(*HOLDING, "ts", maintain_order=True)
+    # In time order, each holding's rows are its changes in order: gathered holding by holding,
+    # the few holdings sorted, they are the frame sorted, without sorting every row by two
+    # strings (a third of the time)
+    holdings = frame.with_row_index("row").group_by(*HOLDING).agg("row").sort(*HOLDING)
+    order = holdings["row"].explode().to_numpy()
+    ts = micros[order]
+    # the last change of an instant: its holding's last, or followed by one at another instant
+    last = np.ones(len(ts), dtype=bool)
+    last[:-1] = ts[1:] != ts[:-1]
+    last[np.cumsum(holdings["row"].list.len().to_numpy()) - 1] = True
+    return frame[order].filter(last)
