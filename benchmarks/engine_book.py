@@ -37,7 +37,8 @@ def match_engine_book(arrivals: list[Arrival], top_qty: float = 1.0) -> int:
     for seq, (request, mid) in enumerate(arrivals):
         if seq % ORDERS_PER_TICK == 0:
             used = {}
-        _, order_id, _, _, action, side, _, _, qty, limit = request
+        order_id, action, side = request.order_id, request.action, request.side
+        qty, limit = request.qty, request.limit_price
         if action == CANCEL:
             resting = live.pop(order_id, None)
             if resting is not None:

@@ -4,6 +4,7 @@ Simulators do their arithmetic on these integers (exact, vectorised) and turn th
 columns at the edge, so no float seconds or time-zone conversions creep into the paths.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -33,7 +34,7 @@ def grid_us(start: datetime, end: datetime, step: timedelta) -> NDArray[np.int64
     return np.arange(to_us(start), to_us(end), duration_us(step), dtype=np.int64)
 
 
-def utc_series(name: str, micros: NDArray[np.int64]) -> pl.Series:
+def utc_series(name: str, micros: NDArray[np.int64] | Sequence[int]) -> pl.Series:
     return pl.Series(name, micros, dtype=pl.Int64()).cast(UTC_US)
 
 

@@ -39,7 +39,7 @@ def sample_book(
         ts = market.ts[at]
         mid = market.reference[at] * np.exp(impact[pair].along(ts))
         version_of = _versions_seen(versions, ts)
-        for side in (BID, ASK):
+        for side in sorted((BID, ASK)):  # as the final sort orders them: see there
             prices, qtys = level_grid(
                 mid, market.half_spread[at], market.level_step[at], market.top_qty[at], depth, side
             )
@@ -48,7 +48,10 @@ def sample_book(
             frames.append(_long(pair, side, ts, prices, qtys))
     if not frames:
         return BOOK_LEVELS.to_frame()
-    return pl.concat(frames).sort("ts", "pair", "side", "level").cast(BOOK_LEVELS)
+    # Each frame is one (pair, side), sorted by (ts, level), and they come in (pair, side)
+    # order: so a stable sort by ts alone sorts by (ts, pair, side, level), with no string
+    # compared (a fifth of the time)
+    return pl.concat(frames).sort("ts", maintain_order=True).cast(BOOK_LEVELS)
 
 
 def _versions_seen(versions: pl.DataFrame, ts: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -4,13 +4,14 @@ Money only moves between accounts (`move`), never appears or vanishes, so each a
 over all accounts, the house's included, stays what it opened at.
 """
 
-from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import repeat
 
 import numpy as np
 from numpy.typing import NDArray
+
+from simulators.columns import float64s, int64s
 
 Change = tuple[int, str, str, float]  # ts_us, account_id, asset, balance after
 # Every change as columns: ts_us, account_id, asset, balance after.
@@ -25,12 +26,12 @@ class Ledger:
         # Every move, as columns: ts_us, source, target, asset, then the source's and the
         # target's balance after (a move is two changes at one instant in one asset). Moves are
         # the engine's busiest record; simulators/exchange/records.py says why columns.
-        self._move_ts = array("q")
+        self._move_ts: list[int] = []
         self._move_source: list[str] = []
         self._move_target: list[str] = []
         self._move_asset: list[str] = []
-        self._source_after = array("d")
-        self._target_after = array("d")
+        self._source_after: list[float] = []
+        self._target_after: list[float] = []
         for account, asset, amount in opening:
             self._balance[(account, asset)] += amount
         for (account, asset), amount in sorted(self._balance.items()):
@@ -86,11 +87,11 @@ class Ledger:
         ts[:opening] = [at for at, _, _, _ in self.opening]
         balances[:opening] = [amount for _, _, _, amount in self.opening]
         first, second = slice(opening, None, 2), slice(opening + 1, None, 2)
-        ts[first] = ts[second] = np.frombuffer(self._move_ts, dtype=np.int64)
+        ts[first] = ts[second] = int64s(self._move_ts)
         accounts[first], accounts[second] = self._move_source, self._move_target
         assets[first] = assets[second] = self._move_asset
-        balances[first] = np.frombuffer(self._source_after, dtype=np.float64)
-        balances[second] = np.frombuffer(self._target_after, dtype=np.float64)
+        balances[first] = float64s(self._source_after)
+        balances[second] = float64s(self._target_after)
         return ts, accounts, assets, balances
 
     def balances(self) -> dict[tuple[str, str], float]:

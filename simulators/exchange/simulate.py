@@ -121,14 +121,14 @@ def finish_exchange(venue: OpenExchange) -> ExchangeRun:
     fills = records.fills_frame()
     truth = balance_frame(exchange.ledger.changes(), config.venue)
     house = pl.col("account_id").is_in(config.house_accounts)
-    clients = truth.filter(~house).sort("account_id", "asset", "ts", maintain_order=True)
+    clients = truth.filter(~house)
     published_orders = prod_orders(events, backdoors, seed, config)
     prod_balances, api_status = balance_polls(clients, start_us, end_us, backdoors, seed, config)
     return ExchangeRun(
         fills=fills,
         order_events=events.select(ORDER_EVENTS.names()),
         balances=clients,
-        house_balances=truth.filter(house).sort("account_id", "asset", "ts", maintain_order=True),
+        house_balances=truth.filter(house),
         book=sample_book(
             markets,
             exchange.impact,

@@ -17,6 +17,7 @@ import polars as pl
 
 from scenarios.model import TypedStrategy
 from simulators.collector import collector_paused
+from simulators.columns import float64s, int64s
 from simulators.exchange.config import ExchangeConfig
 from simulators.exchange.ledger import Ledger
 from simulators.exchange.orders import OrderRequest
@@ -251,7 +252,7 @@ def _log_frame(desks: list[Desk]) -> pl.DataFrame:
         frames.append(
             pl.DataFrame(
                 [
-                    utc_series("ts", np.frombuffer(log.ts, dtype=np.int64)),
+                    utc_series("ts", log.ts),
                     _constant("strategy_id", desk.spec.id, rows),
                     _constant("kind", desk.spec.kind, rows),
                     pl.Series("seq", np.arange(rows, dtype=np.int64)),
@@ -259,7 +260,7 @@ def _log_frame(desks: list[Desk]) -> pl.DataFrame:
                     pl.Series("order_id", log.order_id, dtype=pl.String()),
                     pl.Series("pair", log.pair, dtype=pl.String()),
                     pl.Series("side", log.side, dtype=pl.String()),
-                    pl.Series("qty", np.frombuffer(log.qty, dtype=np.float64)),
+                    pl.Series("qty", log.qty, dtype=pl.Float64()),
                     pl.Series("reason", log.reason, dtype=pl.String()),
                 ]
             )
@@ -276,8 +277,8 @@ def _performance_frame(desks: list[Desk]) -> pl.DataFrame:
             continue
         done = desk.performance
         reports, assets = len(done), len(desk.assets)
-        micros = np.tile(np.frombuffer(done.ts, dtype=np.int64), assets)
-        positions = np.frombuffer(done.positions, dtype=np.float64)
+        micros = np.tile(int64s(done.ts), assets)
+        positions = float64s(done.positions)
         by_asset = positions.reshape(reports, assets).T.ravel()
         frames.append(
             pl.DataFrame(
@@ -289,8 +290,8 @@ def _performance_frame(desks: list[Desk]) -> pl.DataFrame:
                         np.repeat(np.arange(assets), reports)
                     ),
                     pl.Series("position", by_asset),
-                    pl.Series("pnl_usd", np.tile(np.frombuffer(done.pnl_usd), assets)),
-                    pl.Series("turnover_usd", np.tile(np.frombuffer(done.turnover_usd), assets)),
+                    pl.Series("pnl_usd", np.tile(float64s(done.pnl_usd), assets)),
+                    pl.Series("turnover_usd", np.tile(float64s(done.turnover_usd), assets)),
                     utc_series("available_at", micros + PUBLISH_DELAY_US),
                 ]
             )

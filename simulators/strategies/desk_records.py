@@ -2,7 +2,6 @@
 thousands of rows, kept as the engine keeps its fills (simulators/exchange/records.py says
 why)."""
 
-from array import array
 from collections.abc import Sequence
 
 
@@ -13,12 +12,12 @@ class DeskLog:
     __slots__ = ("decision", "order_id", "pair", "qty", "reason", "side", "ts")
 
     def __init__(self) -> None:
-        self.ts = array("q")
+        self.ts: list[int] = []
         self.decision: list[str] = []
         self.order_id: list[str | None] = []  # None for an intent the OMS blocked
         self.pair: list[str] = []
         self.side: list[str] = []
-        self.qty = array("d")
+        self.qty: list[float] = []
         self.reason: list[str] = []
 
     def __len__(self) -> int:
@@ -44,10 +43,10 @@ class DeskReports:
     __slots__ = ("pnl_usd", "positions", "ts", "turnover_usd")
 
     def __init__(self) -> None:
-        self.ts = array("q")
-        self.pnl_usd = array("d")
-        self.turnover_usd = array("d")
-        self.positions = array("d")
+        self.ts: list[int] = []
+        self.pnl_usd: list[float] = []
+        self.turnover_usd: list[float] = []
+        self.positions: list[float] = []
 
     def __len__(self) -> int:
         return len(self.ts)
