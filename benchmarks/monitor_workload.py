@@ -11,6 +11,7 @@ from benchmarks.baseline_monitor import evaluate_per_tick
 from benchmarks.timing import Timing, measure
 from pipelines.resources.lake import Lake
 from pipelines.resources.limits import LimitsLibrary
+from pipelines.risk.assets import TELEMETRY_SCRAPE
 from risk_monitor import evaluate
 from scenarios import ValidScenario
 from scenarios.model import Account
@@ -45,7 +46,18 @@ def monitor_timings(scenario: ValidScenario, lake_dir: Path, repeats: int) -> tu
         f"risk monitor, {accounts} accounts x {pairs} pairs, all {rules} rules (vectorised)",
         ticks.height,
         "ticks",
-        lambda: evaluate(ticks, balances, limits, start, end, **others),
+        # with the telemetry a replay keeps (every scrape interval), as the replay runs it
+        lambda: evaluate(
+            ticks,
+            balances,
+            limits,
+            start,
+            end,
+            settlements=others["settlements"],
+            exchange_orders=others["exchange_orders"],
+            api_status=others["api_status"],
+            telemetry_every=TELEMETRY_SCRAPE,
+        ),
         repeats=repeats,
     )
     window_end = start + BASELINE_WINDOW

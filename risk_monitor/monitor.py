@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar, cast
 
@@ -164,9 +164,14 @@ def evaluate(
     settlements: pl.DataFrame | None = None,
     exchange_orders: pl.DataFrame | None = None,
     api_status: pl.DataFrame | None = None,
+    telemetry_every: timedelta | None = None,
 ) -> MonitorOutput:
     """Evaluate every configured rule at start, start + interval, ... <= end (timezone-aware),
     each time using only rows with available_at <= that time.
+
+    The monitor's telemetry is at every evaluation time, or with `telemetry_every` only at the
+    evaluation times that are whole multiples of it since the epoch: what a metrics scrape at
+    that interval would read.
 
     The keyword inputs are optional prod tables, None meaning the desk has none (an empty
     table): `settlements` (the custodian's settlement API, prod.settlements), `exchange_orders`
@@ -188,7 +193,13 @@ def evaluate(
     del inputs
     with ThreadPoolExecutor(max_workers=1) as pool:
         # the telemetry is written while the signals are: each is mostly Polars' work
-        telemetry = pool.submit(monitor_telemetry, grid, sources, rows_per_time(parts, grid))
+        scraped = _scrape_times(grid, telemetry_every)
+        telemetry = pool.submit(
+            monitor_telemetry,
+            grid.filter(scraped),
+            sources,
+            {rule: rows[scraped] for rule, rows in rows_per_time(parts, grid).items()},
+        )
         table = signals(parts, grid)
         del parts
         return MonitorOutput(
@@ -199,3 +210,15 @@ def evaluate(
             ),
             monitor_telemetry=telemetry.result(),
         )
+
+
+def _scrape_times(grid: pl.DataFrame, every: timedelta | None) -> np.ndarray:
+    """Which evaluation times the telemetry is kept at (a mask over `grid`)."""
+    times = grid_times(grid)
+    if every is None:
+        return np.ones(times.size, dtype=bool)
+    step_us = every // timedelta(microseconds=1)
+    if step_us <= 0:
+        raise ValueError(f"telemetry_every must be positive, got {every}")
+    mask: np.ndarray = times % step_us == 0
+    return mask

@@ -69,6 +69,7 @@ def risk_monitor(
         settlements=storage.read("prod.settlements", scenario_id),
         exchange_orders=storage.read("prod.exchange_orders", scenario_id),
         api_status=storage.read("prod.api_status", scenario_id),
+        telemetry_every=TELEMETRY_SCRAPE,
     )
     yield from storage.store_many(
         scenario_id,
@@ -76,12 +77,6 @@ def risk_monitor(
             "risk.signals": output.signals,
             "risk.alerts": output.alerts,
             "risk.compliance_status": output.compliance_status,
-            "risk.monitor_telemetry": scraped(output.monitor_telemetry, TELEMETRY_SCRAPE),
+            "risk.monitor_telemetry": output.monitor_telemetry,
         },
     )
-
-
-def scraped(telemetry: pl.DataFrame, every: timedelta) -> pl.DataFrame:
-    """The telemetry rows at whole multiples of `every` since the epoch."""
-    step_us = every // timedelta(microseconds=1)
-    return telemetry.filter(pl.col("ts").dt.epoch("us") % step_us == 0)

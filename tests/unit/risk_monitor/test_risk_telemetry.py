@@ -1,7 +1,10 @@
 """risk.monitor_telemetry: per evaluation time, each prod source's data age and visible rows, and
 each configured rule's rows evaluated; deterministic, so reproducible like every output."""
 
+from datetime import timedelta
+
 import polars as pl
+import pytest
 
 from risk_monitor import MonitorOutput, evaluate
 from risk_monitor.schemas import MONITOR_TELEMETRY
@@ -58,3 +61,23 @@ def test_a_rule_with_no_subject_evaluated_zero_rows() -> None:
 
     assert metric(output, "order_rate", "rows_evaluated") == [0.0, 0.0]
     assert output.monitor_telemetry.height == 2 * 11
+
+
+def test_telemetry_every_keeps_exactly_the_full_telemetry_at_its_multiples() -> None:
+    every = timedelta(seconds=2)
+    full = run().monitor_telemetry
+    api = polls((1, "balances", True, 2))
+    scraped = evaluate(
+        MARKET, BOOK, LIMITS, at(0), at(3), api_status=api, telemetry_every=every
+    ).monitor_telemetry
+
+    on_multiples = full.filter(
+        pl.col("ts").dt.epoch("us") % (every // timedelta(microseconds=1)) == 0
+    )
+    assert 0 < scraped.height < full.height
+    assert scraped.equals(on_multiples)
+
+
+def test_telemetry_every_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="telemetry_every must be positive"):
+        evaluate(MARKET, BOOK, LIMITS, at(0), at(3), telemetry_every=timedelta(0))
