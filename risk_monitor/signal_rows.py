@@ -162,7 +162,7 @@ def _from_blocks(
         }
     )
     del known
-    # every string column is a gather from a few names: one select computes them in parallel
+    # every name column is a gather from a few names: one select computes them in parallel
     return codes.select(
         pl.col("ts").cast(pl.Datetime("us", "UTC")),
         rule=pl.lit(_categories(combo_rule)).gather("combo"),

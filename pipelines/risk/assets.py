@@ -19,9 +19,8 @@ OUTPUTS = {
     "risk.compliance_status": "Compliance status per mandate at each change.",
     "risk.monitor_telemetry": "The monitor's own health: data age per source, rows evaluated.",
 }
-# The monitor reports its health at every evaluation; what is kept is what a Prometheus scrape
-# would see, one sample per scrape interval, so the lake holds the metrics and not a second copy
-# of the signals.
+# The monitor's health as a Prometheus scrape would see it, one sample per scrape interval (and
+# only those are built): the lake holds the metrics, not a second copy of the signals.
 TELEMETRY_SCRAPE = timedelta(seconds=10)
 PROD_INPUTS = [
     asset_key(table)

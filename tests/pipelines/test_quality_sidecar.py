@@ -137,10 +137,7 @@ def test_the_sidecar_process_loads_neither_polars_nor_the_project_schemas() -> N
         "watched = {'great_expectations', 'pyarrow', 'polars', 'simulators'};"
         "print(sorted(watched & set(sys.modules)))"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert loaded == "['great_expectations', 'pyarrow']"
+    assert printed_by(code) == "['great_expectations', 'pyarrow']"
 
 
 def test_the_sidecar_rehearses_on_a_table_the_suite_passes_without_loading_polars() -> None:
@@ -149,7 +146,10 @@ def test_the_sidecar_rehearses_on_a_table_the_suite_passes_without_loading_polar
         "outcome = suite_server.rehearse();"
         "print(outcome.success, outcome.evaluated, outcome.failures, 'polars' in sys.modules)"
     )
-    printed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert printed == "True 8 [] False"
+    assert printed_by(code) == "True 8 [] False"
+
+
+def printed_by(code: str) -> str:
+    """What `code` prints in a fresh interpreter: the sidecar child starts as one."""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return run.stdout.strip()
