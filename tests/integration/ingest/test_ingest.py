@@ -31,8 +31,10 @@ from tests.integration.ingest.servers import (
 
 START = datetime(2022, 5, 7, tzinfo=UTC)
 FAST = RetryPolicy(attempts=4, backoff_s=0.01, max_backoff_s=0.05, timeout_s=0.5)
-# backoffs long enough to tell apart from ccxt's own request throttling (~60 ms a Binance page)
-MEASURED = RetryPolicy(attempts=4, backoff_s=0.1, max_backoff_s=0.4, timeout_s=0.5)
+# backoffs long enough to tell apart from ccxt's own request throttling (~60 ms a Binance page);
+# these tests count every request and inject no hang, so a page the loaded CI machine served in
+# over half a second must not time out and be asked again (it once did: one call too many)
+MEASURED = RetryPolicy(attempts=4, backoff_s=0.1, max_backoff_s=0.4, timeout_s=10.0)
 KLINES = "/api/v3/klines"
 BYBIT_KLINES = "/v5/market/kline"
 BYBIT_INSTRUMENTS = "/v5/market/instruments-info"
