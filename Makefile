@@ -12,7 +12,7 @@ PROMTOOL := $(PROMETHEUS_DIR)/usr/bin/promtool
 CHROMIUM := /usr/bin/chromium
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: run run-all test fuzz lint ui bench clean deploy-data
+.PHONY: run run-all native test fuzz lint ui bench clean deploy-data
 # A representative slice of the library, one scenario per failure family, replayed in about a
 # minute; `make run-all` replays every library scenario (matrix sweeps expanded).
 SCENARIOS ?= market_crash usdt_depeg settlement_failure price_divergence strategy_malfunction crisis_terra_luna
@@ -39,10 +39,19 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet --compile-bytecode
 	touch $@
 
-run: $(VENV)/.synced
+# The co-simulation's hot modules compiled by mypyc (simulators/compiled), rebuilt when a source
+# they were compiled against changes; about 30 s. Without a C compiler the build only warns and
+# the simulators run interpreted: the same tables, slower.
+NATIVE := .build/compiled/manifest.json
+$(NATIVE): $(VENV)/.synced $(shell find simulators scenarios -name '*.py')
+	RISKPROOF_INTERPRETED=1 $(BIN)/python -m simulators.compiled.build --optional
+
+native: $(NATIVE)
+
+run: $(NATIVE)
 	$(BIN)/riskproof run $(SCENARIOS)
 
-run-all: $(VENV)/.synced
+run-all: $(NATIVE)
 	$(BIN)/riskproof run
 
 lint: $(VENV)/.synced
@@ -51,10 +60,11 @@ lint: $(VENV)/.synced
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint $(PROMTOOL) $(CHROMIUM)
+# RISKPROOF_REQUIRE_COMPILED: the compiled core's tests fail, not skip, if it was not built.
+test: lint $(NATIVE) $(PROMTOOL) $(CHROMIUM)
 	$(PROMTOOL) check rules dashboards/alerts/riskproof.rules.yml
 	$(PROMTOOL) test rules dashboards/alerts/riskproof.rules.test.yml
-	$(BIN)/pytest -n 2 --dist loadfile
+	RISKPROOF_REQUIRE_COMPILED=1 $(BIN)/pytest -n 2 --dist loadfile
 
 # tests/reliability at length: fresh hypothesis draws (the `fuzz` profile, 25x the examples of
 # `make test`) and 15 SIGKILLs instead of 3. Not part of `make test` or CI.
@@ -69,7 +79,7 @@ ui: $(VENV)/.synced
 	$(BIN)/riskproof scenarios register
 	$(BIN)/dagster dev -m pipelines.definitions
 
-bench: $(VENV)/.synced
+bench: $(NATIVE)
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -1,5 +1,9 @@
 """Simulated market data, venues and accounts: pure functions from frames and config to frames."""
 
+# isort: off
+from simulators.compiled import CORE  # first: see simulators.compiled
+
+# isort: on
 from simulators.accounts import BalanceApiLatency, account_truth, publish_balances
 from simulators.latency import Latency
 from simulators.market_data import (
@@ -17,6 +21,7 @@ from simulators.market_data import (
 )
 
 __all__ = [
+    "CORE",
     "DEFAULT_ANCHORS",
     "TRANSFORMS",
     "BalanceApiLatency",

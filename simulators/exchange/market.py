@@ -7,8 +7,7 @@ engine only indexes into it.
 
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -36,6 +35,12 @@ class MarketPath:
     level_step: NDArray[np.float64]  # geometric step between levels, fraction
     top_qty: NDArray[np.float64]  # base units at level 0; level i holds (1 + i) times this
     volatility_factor: NDArray[np.float64]  # multiplies latency medians, >= 1
+    # The per-tick columns as Python arrays: the engine reads them one element at a time, which
+    # they answer several times faster than numpy arrays, and unlike lists they are a copy of
+    # the memory, not a Python object per tick (most ticks are never read). Made with the path,
+    # not on first use: compiled (simulators.compiled), a cached_property is computed anew at
+    # every read.
+    scalars: "Scalars" = field(init=False, repr=False)
 
     def index(self, moment_us: int) -> int:
         """The tick in force at `moment_us`: the last at or before it (the first, if earlier)."""
@@ -45,12 +50,8 @@ class MarketPath:
         """How many ticks are at or before `moment_us`."""
         return bisect_right(self.scalars.ts, moment_us)
 
-    @cached_property
-    def scalars(self) -> "Scalars":
-        """The per-tick columns as Python arrays: the engine reads them one element at a time,
-        which they answer several times faster than numpy arrays, and unlike lists they are
-        a copy of the memory, not a Python object per tick (most ticks are never read)."""
-        return Scalars(
+    def __post_init__(self) -> None:
+        scalars = Scalars(
             ts=_array("q", self.ts, np.int64),
             reference=_array("d", self.reference, np.float64),
             half_spread=_array("d", self.half_spread, np.float64),
@@ -58,6 +59,7 @@ class MarketPath:
             top_qty=_array("d", self.top_qty, np.float64),
             volatility_factor=_array("d", self.volatility_factor, np.float64),
         )
+        object.__setattr__(self, "scalars", scalars)  # frozen
 
 
 @dataclass(frozen=True)
