@@ -12,6 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+import simulators
 from benchmarks.analytics import analytics_timings
 from benchmarks.child import cold_runs
 from benchmarks.correlator_timing import correlator_timings
@@ -37,6 +38,7 @@ def main() -> None:
     quick = parser.parse_args().quick
     repeats = 1 if quick else 3
     console = Console(width=None if Console().is_terminal else 140)
+    console.print(f"simulators: {simulators.CORE}")
     workload = load_workload()
     scenario = workload.scenario
     ticks = len(scenario.spec.market.pairs) * int((scenario.end - scenario.start).total_seconds())

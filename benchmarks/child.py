@@ -1,6 +1,7 @@
 """A `riskproof run` in a new process: wall time and the child's own peak memory."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from simulators.compiled import INTERPRETED
 
 DAGSTER_YAML = Path(__file__).parents[1] / "dagster_home" / "dagster.yaml"
 OPEN_INSTANCE = "from dagster import DagsterInstance as I; I.get().get_runs(limit=1)"
@@ -45,7 +48,7 @@ def cold_run(scenario_file: Path, data_dir: Path) -> ChildRun:
             + ["pipelines", "--data-dir", str(data_dir), "run", str(scenario_file)],
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={"DAGSTER_HOME": home, "PATH": "/usr/bin:/bin"},
+            env=child_environment(Path(home)),
             check=True,
         )
         seconds = time.perf_counter() - started
@@ -99,6 +102,15 @@ def cold_runs(scenario_file: Path, folder: Path, repeats: int, warmup: int = 1) 
     return ColdRuns(runs)
 
 
+def child_environment(home: Path) -> dict[str, str]:
+    """A clean environment, but for the Dagster home and the choice of simulators core:
+    `RISKPROOF_INTERPRETED=1 make bench` measures the interpreted one."""
+    env = {"DAGSTER_HOME": str(home), "PATH": "/usr/bin:/bin"}
+    if os.environ.get(INTERPRETED):
+        env[INTERPRETED] = os.environ[INTERPRETED]
+    return env
+
+
 def used_instance(home: Path) -> None:
     """A Dagster instance as a user's is after their first run: the project's dagster.yaml and
     its databases created. Creating them takes seconds once per instance, never per replay, so
@@ -110,6 +122,6 @@ def used_instance(home: Path) -> None:
             "-c",
             "from dagster import DagsterInstance as I; I.get().get_runs(limit=1)",
         ],
-        env={"DAGSTER_HOME": str(home), "PATH": "/usr/bin:/bin"},
+        env=child_environment(home),
         check=True,
     )

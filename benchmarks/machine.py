@@ -8,6 +8,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
+import simulators
+
 
 def machine() -> dict[str, Any]:
     return {
@@ -18,6 +20,9 @@ def machine() -> dict[str, Any]:
         "polars": pl.__version__,
         "duckdb": duckdb.__version__,
         "platform": platform.platform(),
+        # the bench's own process: its cold runs' children load the same build (make bench
+        # builds it first) unless RISKPROOF_INTERPRETED is set for the whole run
+        "simulators_core": simulators.CORE,
     }
 
 
