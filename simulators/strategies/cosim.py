@@ -208,7 +208,7 @@ def _shared_tape(windows: Sequence[tuple[int, int]], together: Sequence[Desk]) -
         return ()
     if any(len(set(desk.spec.pairs)) < len(desk.spec.pairs) for desk in together):
         return ()
-    tape = Tape(list(dict.fromkeys(pair for desk in together for pair in desk.spec.pairs)))
+    tape = Tape(list(dict.fromkeys([pair for desk in together for pair in desk.spec.pairs])))
     for desk in together:
         desk.share(tape)
     return (tape,)
