@@ -75,7 +75,7 @@ fuzz: $(VENV)/.synced
 deploy-data: $(VENV)/.synced $(PROMTOOL)
 	$(BIN)/riskproof --data-dir $(CURDIR)/data export metrics --all --tsdb
 
-ui: $(VENV)/.synced
+ui: $(NATIVE)
 	$(BIN)/riskproof scenarios register
 	$(BIN)/dagster dev -m pipelines.definitions
 
