@@ -4,13 +4,19 @@ dense flow) against the textbook plain-Python order book; and the whole exchange
 ledger and records) against the plain-Python matcher that visits every tick, on the same order
 flow over the same replayed prices."""
 
+import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+import simulators
 from benchmarks.baseline_book import match_plain
 from benchmarks.baseline_exchange import BookShape, match_per_tick
 from benchmarks.engine_book import engine_requests, match_engine_book
@@ -18,6 +24,7 @@ from benchmarks.order_flow import dense_flow
 from benchmarks.timing import Timing, measure
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.market_source import MarketSource
+from simulators.compiled import INTERPRETED
 from simulators.exchange import (
     Backdoors,
     Exchange,
@@ -31,6 +38,7 @@ from simulators.market_data.replay import reference_prices
 from simulators.schemas import ORDER_REQUESTS
 from simulators.time_grid import to_us
 
+ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = "usdt_depeg"
 SIZE = {"BTC/USD": 0.2, "ETH/USD": 3.0, "BTC/ETH": 0.2, "USDT/USD": 5_000.0}
 SIZE |= {"USDT/BTC": 5_000.0, "USDT/ETH": 5_000.0}
@@ -109,26 +117,52 @@ def _row(
 BOOK_ORDERS = 200_000
 
 
-def book_timings(repeats: int) -> tuple[Timing, Timing]:
-    """(the engine's order book, the textbook plain-Python book) on one dense flow of limit,
-    market and cancel orders."""
+BOOK_LABEL = f"{BOOK_ORDERS // 1000} k limit/market/cancel orders, 1 pair"
+# The engine's book as plain Python: the same measurement in a process that runs the simulators
+# interpreted (issue 11's goal is 500 k orders/s in plain Python, 10 M if the loop is compiled).
+INTERPRETED_BOOK = (
+    "import json, sys; from benchmarks.exchange_matching import engine_book_timing; "
+    "print(json.dumps(engine_book_timing(int(sys.argv[1])).seconds))"
+)
+
+
+def book_timings(repeats: int) -> tuple[Timing, Timing, Timing]:
+    """(the engine's order book in this process, the same book interpreted, the textbook
+    plain-Python book) on one dense flow of limit, market and cancel orders."""
+    textbook = measure(
+        f"order book: textbook plain Python ({BOOK_LABEL})",
+        BOOK_ORDERS,
+        "orders",
+        partial(match_plain, dense_flow(BOOK_ORDERS)),
+        repeats,
+    )
+    return engine_book_timing(repeats), interpreted_engine_book(repeats), textbook
+
+
+def engine_book_timing(repeats: int) -> Timing:
     flow = dense_flow(BOOK_ORDERS)
-    label = f"{BOOK_ORDERS // 1000} k limit/market/cancel orders, 1 pair"
-    engine_book = measure(
-        f"order book: the engine's matching objects ({label})",
+    return measure(
+        f"order book: the engine's matching objects, {_core()} ({BOOK_LABEL})",
         len(flow),
         "orders",
         partial(match_engine_book, engine_requests(flow)),
         repeats,
     )
-    textbook = measure(
-        f"order book: textbook plain Python ({label})",
-        len(flow),
-        "orders",
-        partial(match_plain, flow),
-        repeats,
-    )
-    return engine_book, textbook
+
+
+def interpreted_engine_book(repeats: int) -> Timing:
+    environment = os.environ | {INTERPRETED: "1"}
+    printed = subprocess.run(
+        [sys.executable, "-c", INTERPRETED_BOOK, str(repeats)],
+        cwd=ROOT, env=environment, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    seconds = json.loads(printed.splitlines()[-1])
+    name = f"order book: the engine's matching objects, interpreted ({BOOK_LABEL})"
+    return Timing(name, BOOK_ORDERS, "orders", seconds)
+
+
+def _core() -> str:
+    return "compiled" if simulators.CORE.startswith("compiled") else "interpreted"
 
 
 def run_engine(markets: dict[str, MarketPath], requests: list[OrderRequest], end_us: int) -> int:
