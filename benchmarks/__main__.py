@@ -26,6 +26,7 @@ from benchmarks.timing import Timing
 from benchmarks.workload import SCENARIO_FILE, load_workload
 from pipelines import project
 from pipelines.resources.lake import Lake
+from simulators.compiled import runs_compiled
 
 # Issue 11's reference, not measured here: NautilusTrader replays 106-130 k ticks/s.
 NAUTILUS_TICKS_PER_S = 118_000
@@ -111,7 +112,7 @@ def main() -> None:
         _vs("matching: the engine's book, plain Python", plain_book, 500e3, TEXTBOOK, textbook),
         *(
             [_vs("matching: the engine's book, compiled (mypyc)", book, 10e6, TEXTBOOK, textbook)]
-            if simulators.CORE.startswith("compiled")
+            if runs_compiled()
             else []
         ),
         _vs("window work, Polars", window, 10e6, "DuckDB window", window_duck),

@@ -16,15 +16,14 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-import simulators
 from benchmarks.baseline_book import match_plain
 from benchmarks.baseline_exchange import BookShape, match_per_tick
 from benchmarks.engine_book import engine_requests, match_engine_book
-from benchmarks.order_flow import dense_flow
+from benchmarks.order_flow import BookOrder, dense_flow
 from benchmarks.timing import Timing, measure
 from pipelines.resources.catalog import ScenarioCatalog
 from pipelines.resources.market_source import MarketSource
-from simulators.compiled import INTERPRETED
+from simulators.compiled import INTERPRETED, runs_compiled
 from simulators.exchange import (
     Backdoors,
     Exchange,
@@ -129,20 +128,22 @@ INTERPRETED_BOOK = (
 def book_timings(repeats: int) -> tuple[Timing, Timing, Timing]:
     """(the engine's order book in this process, the same book interpreted, the textbook
     plain-Python book) on one dense flow of limit, market and cancel orders."""
+    flow = dense_flow(BOOK_ORDERS)
     textbook = measure(
         f"order book: textbook plain Python ({BOOK_LABEL})",
-        BOOK_ORDERS,
+        len(flow),
         "orders",
-        partial(match_plain, dense_flow(BOOK_ORDERS)),
+        partial(match_plain, flow),
         repeats,
     )
-    return engine_book_timing(repeats), interpreted_engine_book(repeats), textbook
+    return engine_book_timing(repeats, flow), interpreted_engine_book(repeats), textbook
 
 
-def engine_book_timing(repeats: int) -> Timing:
-    flow = dense_flow(BOOK_ORDERS)
+def engine_book_timing(repeats: int, flow: list[BookOrder] | None = None) -> Timing:
+    flow = dense_flow(BOOK_ORDERS) if flow is None else flow
+    core = "compiled" if runs_compiled() else "interpreted"
     return measure(
-        f"order book: the engine's matching objects, {_core()} ({BOOK_LABEL})",
+        f"order book: the engine's matching objects, {core} ({BOOK_LABEL})",
         len(flow),
         "orders",
         partial(match_engine_book, engine_requests(flow)),
@@ -159,10 +160,6 @@ def interpreted_engine_book(repeats: int) -> Timing:
     seconds = json.loads(printed.splitlines()[-1])
     name = f"order book: the engine's matching objects, interpreted ({BOOK_LABEL})"
     return Timing(name, BOOK_ORDERS, "orders", seconds)
-
-
-def _core() -> str:
-    return "compiled" if simulators.CORE.startswith("compiled") else "interpreted"
 
 
 def run_engine(markets: dict[str, MarketPath], requests: list[OrderRequest], end_us: int) -> int:

@@ -151,3 +151,8 @@ def describe(finder: CompiledModules) -> str:
 # At `import simulators`, before any module of the package: found later, a hot module would
 # already be loaded from its `.py` file.
 CORE = use_compiled_core()
+
+
+def runs_compiled() -> bool:
+    """Whether this process loads the hot modules from the compiled build."""
+    return any(isinstance(finder, CompiledModules) for finder in sys.meta_path)
